@@ -1,0 +1,5 @@
+"""`python -m interviewer` is the same as the `interviewer` command."""
+
+from interviewer.cli.main import run
+
+run()

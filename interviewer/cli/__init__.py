@@ -1,0 +1,1 @@
+"""Command-line interface: `interviewer` opens the TUI; subcommands work from the shell and scripts."""

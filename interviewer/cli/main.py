@@ -1,0 +1,67 @@
+"""Root of the CLI. Sub-command groups live in their own modules and register here.
+
+Imports stay lazy inside commands so `interviewer --help` and TUI start-up stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from interviewer import __version__
+
+app = typer.Typer(
+    name="interviewer",
+    help="Terminal mock-interview coach for LLM / ML-engineering interviews. "
+    "Run with no command to open the app.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"interviewer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLAlchemy database URL (default: SQLite in the user data dir; "
+                     "env INTERVIEWER_DATABASE_URL)."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Whose history to use (env INTERVIEWER_PROFILE).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Open the interview app when no command is given."""
+    ctx.obj = {"db": db, "profile": profile}
+    if ctx.invoked_subcommand is None:
+        from interviewer.cli.tui import open_app
+
+        open_app(db=db, profile=profile)
+
+
+def _register() -> None:
+    """Attach sub-command groups; each module owns its commands."""
+    from interviewer.cli import bank
+
+    app.add_typer(bank.app, name="bank")
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,90 @@
+"""Settings: defaults < TOML config file < environment (`INTERVIEWER_*`, `__` for nesting).
+
+Built by `load_settings()` when needed, never at import time, so tests and the CLI can point it elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from interviewer.locations import config_file, default_database_url
+
+
+class LLMSettings(BaseModel):
+    """The OpenAI-compatible endpoint (normally vLLM) that plays the interviewer and judge."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str | None = None
+    """e.g. `http://127.0.0.1:8000/v1`; None means offline: offline grader and template follow-ups."""
+    api_key: SecretStr = SecretStr("")
+    """Bearer token; never logged or printed."""
+    model: str = "interviewer"
+    """Served model name (vLLM `--served-model-name`)."""
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    """Seconds to open a connection."""
+    read_timeout_s: float = Field(default=60.0, gt=0)
+    """Seconds to wait between bytes of a reply (a stalled stream fails after this)."""
+    max_retries: int = Field(default=1, ge=0, le=5)
+    """Retries on connection errors and 5xx (never on 4xx)."""
+    max_tokens: int = Field(default=512, ge=16)
+    """Upper bound on generated tokens per reply."""
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    """Sampling temperature for follow-ups; grading always uses 0."""
+    enable_thinking: bool = False
+    """Sent as `chat_template_kwargs.enable_thinking` (Qwen3-style models think unless told not to)."""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
+class Settings(BaseSettings):
+    """All user-facing settings of the app."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INTERVIEWER_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    database_url: str | None = None
+    """Any SQLAlchemy URL; None means SQLite in the user data dir."""
+    language: Literal["zh", "en"] = "zh"
+    """Language of the interviewer and feedback."""
+    profile: str = "default"
+    """Whose history, grades and spaced repetition to use."""
+    persona: Literal["friendly", "standard", "strict"] = "standard"
+    """The interviewer's tone for follow-up questions."""
+    max_follow_ups: int = Field(default=2, ge=0, le=5)
+    """Most follow-up questions per bank question."""
+    theme: str = "textual-dark"
+    """Textual theme name."""
+    llm: LLMSettings = LLMSettings()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings now (file + env), with explicit overrides (e.g. from CLI flags) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
