@@ -1,0 +1,128 @@
+"""`interviewer data export|import FILE.json` and `interviewer weak`: the stored history from the shell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from interviewer.cli.common import fail, print_json
+
+if TYPE_CHECKING:
+    from interviewer.config import Settings
+    from interviewer.db import Repository
+
+app = typer.Typer(
+    help="Back up, restore or move your history (sessions, answers, grades) as one JSON file.",
+    no_args_is_help=True,
+)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    from interviewer.config import load_settings
+
+    root = ctx.find_root().obj or {}
+    return load_settings(database_url=root.get("db"), profile=root.get("profile"))
+
+
+@contextmanager
+def _repository(ctx: typer.Context) -> Iterator[Repository]:
+    """Open the configured database; storage problems become one error line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from interviewer.db import DatabaseURLError, StorageError, open_repository
+
+    settings = _settings(ctx)
+    try:
+        repo = open_repository(settings.resolved_database_url)
+    except (DatabaseURLError, SQLAlchemyError, ImportError) as exc:
+        fail(f"cannot open database {settings.resolved_database_url}: {_first_line(exc)}")
+    try:
+        yield repo
+    except StorageError as exc:
+        fail(str(exc))
+    except SQLAlchemyError as exc:
+        fail(f"database error: {_first_line(exc)}")
+    finally:
+        repo.close()
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="JSON file to write (replaced if it exists).")],
+) -> None:
+    """Write every profile, session, answer, grade and reference flag to FILE."""
+    with _repository(ctx) as repo:
+        try:
+            counts = repo.export_json(file)
+        except OSError as exc:
+            fail(f"cannot write {file}: {exc.strerror or exc}")
+    typer.echo(f"exported {_describe(counts)} to {file}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file written by `interviewer data export`.")],
+) -> None:
+    """Add the history in FILE to this database (records already present are skipped)."""
+    with _repository(ctx) as repo:
+        counts = repo.import_json(file)
+    typer.echo(f"imported {_describe(counts)} from {file}")
+
+
+def weak(
+    ctx: typer.Context,
+    n: Annotated[int, typer.Option("-n", "--number", min=1, help="How many topics to show.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    bank_path: Annotated[
+        Path | None, typer.Option("--bank", help="Bank directory or file (default: the shipped bank).")
+    ] = None,
+) -> None:
+    """Print your weakest topics (low recent scores, answers you are likely to have forgotten)."""
+    from question_bank import BankError, load_bank
+
+    profile = _settings(ctx).profile
+    try:
+        bank = load_bank(bank_path)
+    except BankError as exc:
+        fail(f"cannot load the question bank: {exc}")
+    # Graded questions that are no longer in the bank have no topic and drop out of the ranking.
+    topic_of = {question.id: question.topic for question in bank.questions}
+    with _repository(ctx) as repo:
+        ranked = repo.weakest_topics(profile, n, topic_of)
+    names = {t.slug: t.name for t in bank.topics}
+    rows = [{**m.model_dump(), "name": names.get(m.topic, m.topic)} for m in ranked]
+    if as_json:
+        print_json({"profile": profile, "topics": rows})
+    elif not rows:
+        typer.echo(f"No graded answers yet for profile {profile!r}: answer some questions first.")
+    else:
+        _print_table(profile, rows)
+
+
+def _print_table(profile: str, rows: list[dict[str, Any]]) -> None:
+    typer.echo(
+        f"Weakest topics for profile {profile!r} "
+        "(mastery = 0.5 x recall probability + 0.5 x recent score / 10):"
+    )
+    width = max(len(r["topic"]) for r in rows)
+    typer.echo(f"{'topic':<{width}}  mastery  recall  recent  graded  due  name")
+    for r in rows:
+        typer.echo(
+            f"{r['topic']:<{width}}  {r['mastery']:7.2f}  {r['retrievability']:6.2f}  "
+            f"{r['recent_score']:6.1f}  {r['n_graded']:6d}  {r['due']:3d}  {r['name']}"
+        )
+
+
+def _describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in counts.items())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,1 @@
+"""Alembic migrations (package so setuptools ships env.py and the versions)."""

@@ -1,0 +1,275 @@
+"""Export everything to one JSON file and import it again (backup, moving machines, merging installs).
+
+Cards are not exported: they are derived from the grades and rebuilt on import. Ids are random, so
+importing into a database that already has the same records skips them instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from interviewer.db import converters
+from interviewer.db.grades import GradeStore
+from interviewer.db.sessions import SessionStore
+from interviewer.db.store import StorageError
+from interviewer.db.tables import GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
+from interviewer.history import GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
+
+FORMAT = "interviewer-export"
+T = TypeVar("T")
+VERSION = 1
+
+
+class TransferStore(SessionStore, GradeStore):
+    """`export_data` / `import_data` and their JSON-file forms."""
+
+    def export_data(self) -> dict[str, Any]:
+        """Every profile, session, turn, grade and reference flag as plain JSON-ready data."""
+        with self._read() as session:
+            names = {r.id: r.name for r in session.exec(select(ProfileRow)).all()}
+            profiles = [
+                converters.profile(r) for r in session.exec(select(ProfileRow).order_by(col(ProfileRow.id)))
+            ]
+            sessions = session.exec(
+                select(SessionRow).order_by(col(SessionRow.started_at), col(SessionRow.id))
+            )
+            turns = session.exec(select(TurnRow).order_by(col(TurnRow.session_id), col(TurnRow.ordinal)))
+            grades = session.exec(select(GradeRow).order_by(col(GradeRow.created_at), col(GradeRow.id)))
+            flags = session.exec(select(ReferenceFlagRow).order_by(col(ReferenceFlagRow.id)))
+            return {
+                "format": FORMAT,
+                "version": VERSION,
+                "exported_at": datetime.now(UTC).isoformat(),
+                "profiles": [p.model_dump(mode="json", exclude={"id"}) for p in profiles],
+                "sessions": [
+                    converters.session(r, names[r.profile_id]).model_dump(mode="json") for r in sessions
+                ],
+                "turns": [converters.turn(r).model_dump(mode="json", exclude={"grades"}) for r in turns],
+                "grades": [_grade_data(r) for r in grades],
+                "reference_flags": [
+                    converters.reference_flag(
+                        r, names.get(r.profile_id) if r.profile_id else None
+                    ).model_dump(mode="json", exclude={"id"})
+                    for r in flags
+                ],
+            }
+
+    def export_json(self, path: str | Path) -> dict[str, int]:
+        """Write `export_data()` to `path` (atomically); returns how many records of each kind."""
+        data = self.export_data()
+        target = Path(path)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, target)
+        return _counts(data)
+
+    def import_json(self, path: str | Path) -> dict[str, int]:
+        """Read a file written by `export_json` and add what is not there yet; returns how many were added."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StorageError(f"cannot read export file {path}: {exc}") from None
+        return self.import_data(data)
+
+    def import_data(self, data: Any) -> dict[str, int]:
+        """Add the records of an export (one transaction: all or nothing), then rebuild affected cards."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StorageError('not an interviewer export (missing "format": "interviewer-export")')
+        if data.get("version") != VERSION:
+            raise StorageError(
+                f"unsupported export version {data.get('version')!r} (this build reads {VERSION})"
+            )
+        parsed = _parse(data)
+        with self._write() as session:
+            added, touched = _Importer(self, session).run(*parsed)
+        for name in sorted(touched):
+            self.rebuild_cards(name)
+        return added
+
+
+def _grade_data(row: GradeRow) -> dict[str, Any]:
+    data = converters.grade(row).model_dump(mode="json")
+    data["rating"] = row.rating
+    return data
+
+
+def _counts(data: dict[str, Any]) -> dict[str, int]:
+    return {key: len(data[key]) for key in ("profiles", "sessions", "turns", "grades", "reference_flags")}
+
+
+Parsed = tuple[
+    list[Profile],
+    list[SessionRecord],
+    list[TurnRecord],
+    list[tuple[GradeRecord, int | None]],
+    list[ReferenceFlag],
+]
+
+
+def _parse(data: dict[str, Any]) -> Parsed:
+    profiles = _each(data, "profiles", lambda item: Profile.model_validate({"id": 0, **item}))
+    sessions = _each(data, "sessions", SessionRecord.model_validate)
+    turns = _each(data, "turns", TurnRecord.model_validate)
+    grades = _each(
+        data,
+        "grades",
+        lambda item: (
+            GradeRecord.model_validate({k: v for k, v in item.items() if k != "rating"}),
+            item.get("rating"),
+        ),
+    )
+    flags = _each(data, "reference_flags", lambda item: ReferenceFlag.model_validate({"id": 0, **item}))
+    return profiles, sessions, turns, grades, flags
+
+
+def _each(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
+    """Validate every item of one section; errors name the item, e.g. `sessions.3.started_at`."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise StorageError(f"invalid export file: {key!r} must be a list")
+    parsed = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise StorageError(f"invalid export file at {key}.{index}: expected an object")
+        try:
+            parsed.append(parse(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in (key, index, *first["loc"]))
+            raise StorageError(f"invalid export file at {where}: {first['msg']}") from None
+    return parsed
+
+
+class _Importer:
+    """One import inside one write transaction."""
+
+    def __init__(self, store: TransferStore, session: Session) -> None:
+        self.store = store
+        self.session = session
+        self.profile_ids: dict[str, int] = {}
+
+    def run(
+        self,
+        profiles: list[Profile],
+        sessions: list[SessionRecord],
+        turns: list[TurnRecord],
+        grades: list[tuple[GradeRecord, int | None]],
+        flags: list[ReferenceFlag],
+    ) -> tuple[dict[str, int], set[str]]:
+        """Insert what is new; returns counts added and the profiles whose cards need rebuilding."""
+        created = 0
+        for profile in profiles:
+            if self.store._profile_id(self.session, profile.name) is None:
+                created += 1
+            self._profile_id(profile.name, profile.created_at)
+        added_sessions = self._sessions(sessions)
+        added_turns = self._turns(turns)
+        added_grades, touched = self._grades(grades)
+        added_flags = self._flags(flags)
+        counts = {
+            "profiles": created,
+            "sessions": added_sessions,
+            "turns": added_turns,
+            "grades": added_grades,
+            "reference_flags": added_flags,
+        }
+        return counts, touched
+
+    def _profile_id(self, name: str, created_at: datetime | None = None) -> int:
+        if name not in self.profile_ids:
+            row = self.store._profile_row(self.session, name, create=True, created_at=created_at)
+            assert row is not None and row.id is not None
+            self.profile_ids[name] = row.id
+        return self.profile_ids[name]
+
+    def _existing(self, model: type[Any], ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # stay under bound-parameter limits
+            chunk = ids[start : start + 500]
+            found.update(self.session.exec(select(model.id).where(col(model.id).in_(chunk))).all())
+        return found
+
+    def _insert(self, model: type[Any], rows: list[dict[str, Any]]) -> int:
+        if rows:
+            self.session.execute(insert(model), rows)
+        return len(rows)
+
+    def _sessions(self, records: list[SessionRecord]) -> int:
+        known = self._existing(SessionRow, [r.id for r in records])
+        rows = [
+            {
+                **r.model_dump(exclude={"profile"}),
+                "mode": r.mode.value,
+                "state": r.state.value,
+                "profile_id": self._profile_id(r.profile),
+            }
+            for r in records
+            if r.id not in known
+        ]
+        return self._insert(SessionRow, rows)
+
+    def _turns(self, records: list[TurnRecord]) -> int:
+        known = self._existing(TurnRow, [r.id for r in records])
+        fresh = sorted((r for r in records if r.id not in known), key=lambda r: (r.session_id, r.ordinal))
+        return self._insert(TurnRow, [r.model_dump(exclude={"grades"}) for r in fresh])
+
+    def _grades(self, records: list[tuple[GradeRecord, int | None]]) -> tuple[int, set[str]]:
+        known = self._existing(GradeRow, [g.id for g, _ in records])
+        fresh = [(g, rating) for g, rating in records if g.id not in known]
+        owners = self._turn_owners({g.turn_id for g, _ in fresh})
+        rows, touched = [], set()
+        for grade, rating in fresh:
+            if grade.turn_id not in owners:
+                raise StorageError(f"grade {grade.id} refers to unknown turn {grade.turn_id}")
+            profile_id, question_id, profile_name = owners[grade.turn_id]
+            touched.add(profile_name)
+            rows.append(
+                {
+                    "id": grade.id,
+                    "turn_id": grade.turn_id,
+                    "profile_id": profile_id,
+                    "question_id": question_id,
+                    "created_at": grade.created_at,
+                    "rating": rating,
+                    **converters.grade_columns(grade.grade),
+                }
+            )
+        return self._insert(GradeRow, rows), touched
+
+    def _turn_owners(self, turn_ids: set[str]) -> dict[str, tuple[int, str, str]]:
+        owners: dict[str, tuple[int, str, str]] = {}
+        ids = sorted(turn_ids)
+        for start in range(0, len(ids), 500):
+            rows = self.session.exec(
+                select(TurnRow.id, SessionRow.profile_id, TurnRow.question_id, ProfileRow.name)
+                .join(SessionRow, col(SessionRow.id) == col(TurnRow.session_id))
+                .join(ProfileRow, col(ProfileRow.id) == col(SessionRow.profile_id))
+                .where(col(TurnRow.id).in_(ids[start : start + 500]))
+            ).all()
+            owners.update({tid: (pid, qid, name) for tid, pid, qid, name in rows})
+        return owners
+
+    def _flags(self, records: list[ReferenceFlag]) -> int:
+        existing = {
+            (r.question_id, r.reason, r.created_at) for r in self.session.exec(select(ReferenceFlagRow))
+        }
+        rows = [
+            {
+                "question_id": f.question_id,
+                "reason": f.reason,
+                "created_at": f.created_at,
+                "profile_id": self._profile_id(f.profile) if f.profile else None,
+            }
+            for f in records
+            if (f.question_id, f.reason, f.created_at) not in existing
+        ]
+        return self._insert(ReferenceFlagRow, rows)
