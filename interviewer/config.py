@@ -37,6 +37,8 @@ class LLMSettings(BaseModel):
     """Retries on connection errors and 5xx (never on 4xx)."""
     max_tokens: int = Field(default=512, ge=16)
     """Upper bound on generated tokens per reply."""
+    judge_max_tokens: int = Field(default=1024, ge=64)
+    """Upper bound on tokens of one judge reply (JSON with feedback); doubled once after a truncated reply."""
     temperature: float = Field(default=0.7, ge=0, le=2)
     """Sampling temperature for follow-ups; grading always uses 0."""
     enable_thinking: bool = False

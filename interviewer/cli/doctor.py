@@ -1,0 +1,43 @@
+"""`interviewer doctor`: check the configured LLM endpoint and print what works, the model and the latency."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from interviewer.cli.common import print_json
+
+OFFLINE_MESSAGE = (
+    "No LLM endpoint configured (set INTERVIEWER_LLM__BASE_URL, e.g. http://127.0.0.1:8000/v1): "
+    "offline mode, answers are graded by the offline grader and follow-ups come from templates."
+)
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")]
+
+
+def doctor(json_output: JsonOption = False) -> None:
+    """Check the LLM endpoint: /health, /v1/models and one schema-constrained request; exit 1 on failure."""
+    from interviewer.config import load_settings
+    from interviewer.llm.diagnose import diagnose
+
+    settings = load_settings().llm
+    if not settings.configured:
+        if json_output:
+            print_json({"configured": False, "ok": True, "message": OFFLINE_MESSAGE})
+        else:
+            typer.echo(OFFLINE_MESSAGE)
+        return
+    result = asyncio.run(diagnose(settings))
+    if json_output:
+        print_json({"configured": True, **result.as_dict()})
+    else:
+        typer.echo(f"endpoint {result.base_url}  model {result.model}")
+        for check in result.checks:
+            latency = f"{check.latency_ms:8.0f} ms" if check.latency_ms is not None else " " * 11
+            typer.echo(f"  {'ok  ' if check.ok else 'FAIL'} {check.name:<18}{latency}  {check.detail}")
+        typer.echo("all checks passed" if result.ok else "some checks failed")
+    if not result.ok:
+        raise typer.Exit(1)
