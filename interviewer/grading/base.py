@@ -1,0 +1,47 @@
+"""The grader interface shared by the offline grader and the LLM judge, and eval-row helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from interviewer.domain import Grade, KeyPoint, Language, Question, SourceRef
+from interviewer.grading.text import detect_language
+
+
+@runtime_checkable
+class Grader(Protocol):
+    """Grades one answer to one question. Implementations never raise for bad answers: they return a Grade."""
+
+    name: str
+    """Goes into `Grade.grader`: `offline-v1`, `llm:<model>`."""
+
+    async def grade(self, question: Question, answer: str, *, language: Language | None = None) -> Grade:
+        """Grade `answer`; `language` is the candidate's language for feedback (default: the answer's)."""
+        ...
+
+
+def question_from_row(
+    question: str,
+    reference: str | None,
+    key_points: Sequence[str] = (),
+    *,
+    topic: str = "eval",
+) -> Question:
+    """A transient Question for an eval row with text, reference and key points but no bank entry."""
+    digest = hashlib.sha1(f"{question}\x00{reference}".encode()).hexdigest()[:10]
+    points = tuple(
+        KeyPoint(id=f"k{i}", text=text.strip()[:400]) for i, text in enumerate(key_points, 1) if text.strip()
+    )
+    language: Language = "zh" if detect_language(f"{question} {reference or ''}") == "zh" else "en"
+    return Question(
+        id=f"eval-{digest}",
+        topic=topic,
+        text=question,
+        reference=reference or None,
+        key_points=points,
+        difficulty=2,
+        language=language,
+        sources=(SourceRef(file="eval", line=1),),
+    )

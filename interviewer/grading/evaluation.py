@@ -1,0 +1,220 @@
+"""Evaluation harness: grade human-scored answers and compare (Pearson, Spearman, QWK, MAE, by kind).
+
+Rows are JSON lines `{"question", "reference", "answer", "human_score", "max_score"}` with optional `"kind"`
+and `"key_points"`. Metrics are implemented here (no scipy): Spearman uses average ranks for ties; quadratic
+weighted kappa bins both scores to the data's integer scale 0..max_score; MAE is on the 0-10 scale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.domain import Grade
+from interviewer.grading.base import Grader, question_from_row
+from interviewer.grading.contrast import TopicIndex, document_of
+from interviewer.grading.idf import IdfTable, bank_documents
+from interviewer.grading.offline import OfflineGrader
+
+
+class EvalRow(BaseModel):
+    """One human-graded answer."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    question: str = Field(min_length=1)
+    reference: str | None = None
+    answer: str
+    human_score: float = Field(ge=0)
+    max_score: float = Field(gt=0)
+    kind: str | None = None
+    key_points: tuple[str, ...] = ()
+
+
+class EvalDataError(ValueError):
+    """A data file that cannot be read; the message names the file and line."""
+
+
+def load_rows(path: Path, limit: int | None = None) -> list[EvalRow]:
+    """Read a JSON-lines file of EvalRow; raise EvalDataError naming file and line on the first bad row."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalDataError(f"{path}: cannot read ({exc})") from exc
+    rows: list[EvalRow] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = EvalRow.model_validate(json.loads(line))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            first = str(exc).splitlines()[0] if isinstance(exc, json.JSONDecodeError) else _first_error(exc)
+            raise EvalDataError(f"{path}:{number}: {first}") from exc
+        if row.human_score > row.max_score:
+            raise EvalDataError(f"{path}:{number}: human_score {row.human_score} > max_score {row.max_score}")
+        rows.append(row)
+        if limit is not None and len(rows) >= limit:
+            break
+    if not rows:
+        raise EvalDataError(f"{path}: no rows")
+    return rows
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}"
+
+
+# ----------------------------------------------------------------------------------------------- metrics
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Pearson correlation; nan when either side is constant or fewer than 2 values."""
+    n = len(xs)
+    if n < 2 or n != len(ys):
+        return math.nan
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return math.nan
+    return sxy / math.sqrt(sxx * syy)
+
+
+def ranks(values: Sequence[float]) -> list[float]:
+    """1-based ranks; tied values share the average of their ranks."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    result = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        average = (start + end) / 2 + 1
+        for k in range(start, end + 1):
+            result[order[k]] = average
+        start = end + 1
+    return result
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Spearman rank correlation with ties (Pearson of average ranks)."""
+    return pearson(ranks(xs), ranks(ys))
+
+
+def quadratic_weighted_kappa(human: Sequence[int], predicted: Sequence[int], n_classes: int) -> float:
+    """Cohen's kappa with quadratic weights over classes 0..n_classes-1; nan if undefined."""
+    if not human or len(human) != len(predicted) or n_classes < 2:
+        return math.nan
+    observed = [[0.0] * n_classes for _ in range(n_classes)]
+    for h, p in zip(human, predicted, strict=True):
+        observed[h][p] += 1
+    n = len(human)
+    hist_h = [sum(row) for row in observed]
+    hist_p = [sum(observed[i][j] for i in range(n_classes)) for j in range(n_classes)]
+    num = den = 0.0
+    for i in range(n_classes):
+        for j in range(n_classes):
+            weight = (i - j) ** 2 / (n_classes - 1) ** 2
+            num += weight * observed[i][j]
+            den += weight * hist_h[i] * hist_p[j] / n
+    return 1.0 - num / den if den else math.nan
+
+
+def to_scale(score_0_10: float, max_score: float) -> int:
+    """Bin a 0-10 score to the integer scale 0..max_score (round half up)."""
+    return math.floor(score_0_10 * max_score / 10 + 0.5)
+
+
+# ------------------------------------------------------------------------------------------------ running
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One row with the grade it received."""
+
+    row: EvalRow
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """The figures `interviewer eval` prints."""
+
+    n: int
+    pearson: float
+    spearman: float
+    qwk: float
+    mae: float
+    by_kind: dict[str, dict[str, float]]
+    ungraded: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: nan becomes None."""
+
+        def clean(value: float) -> float | None:
+            return None if math.isnan(value) else round(value, 4)
+
+        return {"n": self.n, "pearson": clean(self.pearson), "spearman": clean(self.spearman),
+                "qwk": clean(self.qwk), "mae": clean(self.mae), "by_kind": self.by_kind,
+                "ungraded": self.ungraded}
+
+
+def report(scored: Iterable[Scored]) -> EvalReport:
+    """Compute all metrics over rows that received a score (ungraded rows are counted apart)."""
+    items = list(scored)
+    graded = [s for s in items if s.grade.score is not None]
+    human10 = [s.row.human_score * 10 / s.row.max_score for s in graded]
+    pred = [float(s.grade.score or 0.0) for s in graded]
+    scale = max((s.row.max_score for s in graded), default=10.0)
+    n_classes = round(scale) + 1
+    qwk = quadratic_weighted_kappa(
+        [to_scale(h, scale) for h in human10], [to_scale(p, scale) for p in pred], n_classes
+    )
+    mae = sum(abs(p - h) for p, h in zip(pred, human10, strict=True)) / len(pred) if pred else math.nan
+    kinds: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for s, p, h in zip(graded, pred, human10, strict=True):
+        if s.row.kind:
+            kinds[s.row.kind].append((p, h))
+    by_kind = {
+        kind: {"n": len(v), "mean_score": round(sum(p for p, _ in v) / len(v), 2),
+               "mean_human": round(sum(h for _, h in v) / len(v), 2)}
+        for kind, v in sorted(kinds.items())
+    }
+    return EvalReport(len(graded), pearson(pred, human10), spearman(pred, human10), qwk, mae, by_kind,
+                      ungraded=len(items) - len(graded))
+
+
+def offline_grader_for(rows: Sequence[EvalRow]) -> OfflineGrader:
+    """An offline grader whose IDF and contrast set cover the bank and the rows' own questions."""
+    own = [document_of(r.question, r.reference) for r in rows]
+    idf = IdfTable.from_texts(bank_documents() + own)
+    topics = TopicIndex([d for d in bank_documents() + own if d.split("\n", 1)[1].strip()], idf)
+    return OfflineGrader(idf=idf, topics=topics)
+
+
+async def grade_rows(rows: Sequence[EvalRow], grader: Grader, concurrency: int = 4) -> list[Scored]:
+    """Grade every row (at most `concurrency` at once for remote graders), in input order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(row: EvalRow) -> Scored:
+        question = question_from_row(row.question, row.reference, row.key_points)
+        async with gate:
+            return Scored(row, await grader.grade(question, row.answer))
+
+    return list(await asyncio.gather(*(one(row) for row in rows)))
+
+
+def grade_rows_offline(rows: Sequence[EvalRow], grader: OfflineGrader) -> list[Scored]:
+    """Synchronous fast path for the offline grader."""
+    return [Scored(row, grader.grade_sync(question_from_row(row.question, row.reference, row.key_points),
+                                          row.answer)) for row in rows]
