@@ -1,0 +1,77 @@
+"""`make_engine(settings)`: an engine wired to the real bank, storage, graders and (when configured) the LLM.
+
+Offline (no `INTERVIEWER_LLM__BASE_URL`): the offline grader, template follow-ups and clarifications, and
+selection that prefers questions with a reference answer. With an endpoint: the LLM judge (offline grader as
+its fallback), streamed LLM follow-ups and clarifications; all three share one HTTP client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interviewer.config import Settings
+from interviewer.services.clock import Clock
+from interviewer.services.engine import InterviewEngine
+from interviewer.services.engine_api import SessionConfig
+from interviewer.services.follow_ups import TemplateClarifier, TemplateFollowUps
+from interviewer.services.ports import QuestionSource, SessionStore
+
+
+def make_engine(
+    settings: Settings,
+    *,
+    bank: QuestionSource | None = None,
+    repository: SessionStore | None = None,
+    clock: Clock | None = None,
+    llm_client: Any = None,
+    **engine_options: Any,
+) -> InterviewEngine:
+    """Build an engine for `settings.profile`. Pass `bank`/`repository`/`clock`/`llm_client` to share or fake
+    parts; `engine_options` go to `InterviewEngine` (e.g. `stall_s`)."""
+    from interviewer.grading.offline import OfflineGrader
+
+    if bank is None:
+        from question_bank import load_bank
+
+        bank = load_bank()
+    if repository is None:
+        from interviewer.db.repository import open_repository
+
+        repository = open_repository(settings.resolved_database_url)
+    offline = OfflineGrader()
+    engine_options.setdefault("warm_up", lambda: _warm_up(offline, bank))
+    client = llm_client
+    if client is None and settings.llm.configured:
+        from interviewer.llm import make_llm_client
+
+        client = make_llm_client(settings.llm)
+    if client is None:
+        return InterviewEngine(bank=bank, store=repository, grader=offline, follow_ups=TemplateFollowUps(),
+                               clarifier=TemplateClarifier(), clock=clock, profile=settings.profile,
+                               offline=True, **engine_options)
+    from interviewer.grading.llm_judge import LLMJudge
+    from interviewer.services.llm_interviewer import LLMClarifier, LLMFollowUps
+
+    judge = LLMJudge(client, fallback=offline, language=settings.language, persona=settings.persona,
+                     max_tokens=max(settings.llm.max_tokens, settings.llm.judge_max_tokens))
+    return InterviewEngine(
+        bank=bank, store=repository, grader=judge, fallback_grader=offline,
+        follow_ups=LLMFollowUps(client, temperature=settings.llm.temperature), clarifier=LLMClarifier(client),
+        clock=clock, profile=settings.profile, offline=False,
+        closers=() if llm_client is not None else (client.aclose,), **engine_options,
+    )
+
+
+def default_config(settings: Settings, **overrides: Any) -> SessionConfig:
+    """A SessionConfig with the user's language, persona and follow-up limit, and `overrides` on top."""
+    values: dict[str, Any] = {"language": settings.language, "persona": settings.persona,
+                              "max_follow_ups": settings.max_follow_ups}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return SessionConfig(**values)
+
+
+def _warm_up(grader: Any, bank: QuestionSource) -> None:
+    """Grade one answer so the offline grader loads its tables (seconds, once per process) off the UI."""
+    sample = next((q for q in bank.questions if q.reference), None)
+    if sample is not None:
+        grader.grade_sync(sample, sample.reference or "")

@@ -1,0 +1,102 @@
+"""Offline follow-ups and the leak guard: the reference answer never appears in what the interviewer says."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from interviewer.services.follow_ups import (
+    LEAK_WINDOW,
+    LeakChecker,
+    ReferenceLeak,
+    guard_stream,
+    template_clarification,
+    template_follow_up,
+)
+from interviewer.services.ports import ClarificationRequest, Exchange, FollowUpRequest
+from question_bank import load_bank
+from tests.engine_support import question
+
+
+def _shares_run(text: str, secret: str, size: int = LEAK_WINDOW) -> bool:
+    squeeze = "".join(text.split()).lower()
+    secret = "".join(secret.split()).lower()
+    return any(secret[i:i + size] in squeeze for i in range(len(secret) - size + 1))
+
+
+@pytest.fixture(scope="module")
+def bank_questions():
+    return [q for q in load_bank().questions if q.key_points and q.reference]
+
+
+def test_templates_never_quote_the_reference_or_a_key_point(bank_questions):
+    assert len(bank_questions) > 50
+    checked = 0
+    for q, persona, language in itertools.product(bank_questions, ("friendly", "standard", "strict"),
+                                                  ("zh", "en")):
+        for index, kp in enumerate(q.key_points[:3], 1):
+            request = FollowUpRequest(question=q, exchanges=(), key_point=kp, missed=q.key_points,
+                                      index=index, persona=persona, language=language)
+            text = template_follow_up(request)
+            assert text.strip()
+            assert kp.text not in text
+            assert not _shares_run(text, q.reference), (q.id, text)
+            checked += 1
+        clarify = ClarificationRequest(question=q, text="是指什么？", exchanges=(), persona=persona,
+                                       language=language)
+        clarification = template_clarification(clarify)
+        assert not _shares_run(clarification, q.reference)
+    assert checked > 300
+
+
+def test_templates_follow_language_and_persona():
+    q = question("attention", 1)
+    base = {"question": q, "exchanges": (), "key_point": q.key_points[0], "missed": q.key_points, "index": 1}
+    zh = template_follow_up(FollowUpRequest(**base, persona="standard", language="zh"))
+    en = template_follow_up(FollowUpRequest(**base, persona="standard", language="en"))
+    strict = template_follow_up(FollowUpRequest(**base, persona="strict", language="en"))
+    second = template_follow_up(FollowUpRequest(**{**base, "index": 2}, persona="standard", language="en"))
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    assert en.isascii() or "「" not in en
+    assert strict != en and second.startswith("One more thing")
+
+
+def test_leak_checker_ignores_text_the_question_already_shows():
+    q = question("attention", 1)
+    checker = LeakChecker(q)
+    assert not checker.leaks(q.text)  # the question itself is public
+    assert checker.leaks("提示一下：" + q.key_points[1].text[4:20])
+    assert not checker.leaks("能再讲讲缩放的作用吗？")
+
+
+async def _pieces(parts):
+    for part in parts:
+        yield part
+
+
+async def test_guard_stream_cuts_a_leak_before_any_of_it_is_released():
+    q = question("attention", 1)
+    secret = q.reference[5:40]
+    released: list[str] = []
+    with pytest.raises(ReferenceLeak):
+        async for piece in guard_stream(_pieces(["好的，", "请想想。", *secret]), q):
+            released.append(piece)
+    shown = "".join(released)
+    assert not _shares_run(shown, q.reference, 4)  # not even a short run of the leaked text got out
+
+
+async def test_guard_stream_passes_clean_text_whole():
+    q = question("attention", 1)
+    text = "那么在长序列上，这个设计会带来什么问题？为什么？"
+    out = [p async for p in guard_stream(_pieces(list(text)), q)]
+    assert "".join(out) == text and len(out) > 1  # streamed, not held to the end
+
+
+def test_exchange_shape_matches_the_prompt_builder():
+    from interviewer.llm.prompts import build_messages
+
+    q = question("attention", 1)
+    messages = build_messages("follow_up", q, language="zh", exchanges=(Exchange("题目", "我的回答"),),
+                              key_point=q.key_points[0])
+    assert "我的回答" in messages[-1]["content"]
