@@ -1,5 +1,6 @@
 """`python -m interviewer` is the same as the `interviewer` command."""
 
-from interviewer.cli.main import run
+from interviewer.cli.entry import run
 
-run()
+if __name__ == "__main__":
+    run()

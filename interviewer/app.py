@@ -1,31 +1,114 @@
-"""The Textual App: wiring and screen switching only."""
+"""The Textual App: wiring and screen switching only (screens talk to `UiServices`)."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import threading
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
 
 from interviewer import __version__
 
+if TYPE_CHECKING:  # imported on first use: pydantic & co. load after the first paint
+    from interviewer.services.ui_facade import UiServices
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
 
 class InterviewerApp(App[None]):
-    """Placeholder home until the TUI issue lands: shows that the app starts offline."""
+    """Mock-interview coach. Home is the root screen; other screens are pushed on top of it."""
 
     TITLE = "interviewer"
     SUB_TITLE = f"v{__version__}"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme"),
+    ]
 
-    def __init__(self, db: str | None = None, profile: str | None = None) -> None:
+    def __init__(
+        self,
+        db: str | None = None,
+        profile: str | None = None,
+        services: UiServices | None = None,
+        animations: bool = True,
+    ) -> None:
         super().__init__()
         self.db_url = db
         self.profile = profile
+        self._services = services
+        self._services_lock = threading.Lock()
+        if not animations:
+            self.animation_level = "none"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Mock interviews for LLM / ML engineers. Offline grader in use.", id="home-intro")
-        yield Footer()
+    @property
+    def services(self) -> UiServices:
+        """The facade every screen calls; built from settings on first use (not at import time)."""
+        with self._services_lock:  # the Home loader thread and a quick key press may race here
+            if self._services is None:
+                from interviewer.services.ui_facade import UiServices
+
+                self._services = UiServices.from_settings(db=self.db_url, profile=self.profile)
+        return self._services
+
+    def on_mount(self) -> None:
+        from interviewer.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    def apply_theme(self, name: str) -> None:
+        """Use the configured theme (unknown names keep the current one)."""
+        if name in self.available_themes:
+            self.theme = name
+
+    def action_help(self) -> None:
+        from interviewer.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    async def action_request_quit(self) -> None:
+        """Quit; mid-interview, ask first (everything answered so far is already stored)."""
+        from interviewer.screens.confirm import ConfirmScreen
+
+        guard = getattr(self.screen, "quit_guard", None)
+        if guard is None or not guard():
+            await self._shutdown_screens()
+            self.exit()
+            return
+
+        async def decided(yes: bool | None) -> None:
+            if yes:
+                await self._shutdown_screens()
+                self.exit()
+
+        await self.push_screen(
+            ConfirmScreen("Quit the interview? Your answers are saved and you can resume it later.",
+                          yes="Quit", no="Keep going"),
+            decided,
+        )
+
+    async def _shutdown_screens(self) -> None:
+        # Let an interview persist its draft and time spent before the app goes away.
+        for screen in reversed(self.screen_stack):
+            close = getattr(screen, "close_session", None)
+            if close is not None:
+                await close()
 
 
-def make_app(db: str | None = None, profile: str | None = None) -> InterviewerApp:
-    """Factory used by the CLI and by tests."""
-    return InterviewerApp(db=db, profile=profile)
+def make_app(
+    db: str | None = None,
+    profile: str | None = None,
+    services: UiServices | None = None,
+    animations: bool = True,
+) -> InterviewerApp:
+    """Factory used by the CLI and by tests (`services` injects fakes, `animations=False` for snapshots)."""
+    return InterviewerApp(db=db, profile=profile, services=services, animations=animations)

@@ -58,6 +58,29 @@ def _register() -> None:
 
     app.add_typer(bank.app, name="bank")
 
+    from interviewer.cli.eval import eval_command
+
+    app.command("eval")(eval_command)
+
+    from interviewer.cli import data
+
+    app.add_typer(data.app, name="data")
+    app.command("weak")(data.weak)
+
+    from interviewer.cli import review
+
+    app.command("review")(review.review)
+    bank.app.command("flagged")(review.flagged)
+
+    from interviewer.cli import doctor
+
+    app.command("doctor")(doctor.doctor)
+
+    from interviewer.cli import ask, bench
+
+    app.command("ask")(ask.ask)
+    app.command("bench")(bench.bench)
+
 
 _register()
 

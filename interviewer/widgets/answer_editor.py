@@ -1,0 +1,28 @@
+"""The multi-line answer editor: a TextArea that wraps, handles wide (CJK) characters and IME input."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+
+class AnswerEditor(TextArea):
+    """Soft-wrapped plain-text editor for answers; the screen binds submit/skip keys with priority."""
+
+    DEFAULT_CSS = """
+    AnswerEditor { height: 1fr; min-height: 3; }
+    """
+
+    def __init__(self, text: str = "", **kwargs: object) -> None:
+        super().__init__(
+            text,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="indent",
+            placeholder="Type your answer (Chinese or English). Ctrl+S submits.",
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    @property
+    def answer(self) -> str:
+        """The draft with surrounding whitespace removed."""
+        return self.text.strip()

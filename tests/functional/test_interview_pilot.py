@@ -1,0 +1,246 @@
+"""A full timed interview in the TUI, driven with Pilot, on the real engine with a scripted LLM and judge."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Collapsible, SelectionList
+
+from interviewer.app import make_app
+from interviewer.config import Settings
+from interviewer.history import SessionState
+from interviewer.screens.home import HomeScreen
+from interviewer.screens.interview import InterviewScreen
+from interviewer.services import engine_api as ea
+from interviewer.services.clock import FakeClock
+from interviewer.services.ui_facade import UiServices
+from interviewer.widgets.answer_editor import AnswerEditor
+from interviewer.widgets.countdown import Countdown
+from interviewer.widgets.grade_card import GradeCard
+from tests.functional.fakes import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
+
+FOLLOW_UP = "那 softmax 饱和以后，梯度会怎样？为什么？"
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Poll the app until `condition()` holds (no fixed sleeps)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {condition.__doc__ or condition}")
+        await pilot.pause(0.02)
+
+
+async def home_ready(pilot) -> None:
+    """Home has loaded the bank and storage (its loader starts after the first paint)."""
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: isinstance(screen, HomeScreen) and screen.data is not None)
+    await pilot.app.workers.wait_for_complete()
+
+
+def interview_services(repo, bank, db_url, clock, judge, llm) -> UiServices:
+    return UiServices(Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
+                      engine_factory=make_engine_factory(repo, bank, judge, llm, clock))
+
+
+async def test_timed_interview_two_questions_with_follow_up(repo, bank, db_url):
+    clock = FakeClock(wall=FIXED_NOW)
+    judge = ScriptedJudge([
+        grade(4.0, covered=("k1",), missed=("k2", "k3"), grader="llm:scripted"),  # Q1: weak -> follow-up
+        grade(7.0, covered=("k2", "k3"), missed=(), grader="llm:scripted"),  # the follow-up answer
+        grade(9.0, covered=("k1", "k2", "k3"), missed=(), grader="llm:scripted"),  # Q2: strong, no follow-up
+    ])
+    llm = ScriptedLLM([FOLLOW_UP])
+    services = interview_services(repo, bank, db_url, clock, judge, llm)
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_ready(pilot)
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.query_one("#topics", SelectionList).select("transformer")
+        await pilot.click("#n-questions")
+        await pilot.press("end", "backspace", "2", "tab", "end", "backspace", "2", "tab")  # 2 q, 2 min each
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        screen: InterviewScreen = app.screen
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.ANSWERING)
+        assert screen.engine.state.config.n_questions == 2
+        assert screen.engine.state.config.per_question_s == 120
+        question1 = screen.engine.state.current.question
+        assert question1.topic == "transformer"
+        # The countdown shows the engine's time: nothing has passed on the fake clock.
+        assert "2:00" in str(screen.query_one("#question-clock", Countdown).content)
+        assert not screen.query(GradeCard) and not screen.query(Collapsible)  # no reference before grading
+
+        editor = screen.query_one(AnswerEditor)
+        editor.insert("点积的方差随维度增大，所以要缩放。")
+        clock.advance(30)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.engine.state.follow_up_index == 1
+                       and screen.phase is ea.Phase.ANSWERING)
+        assert FOLLOW_UP in screen.transcript.query_one(".follow-up").source
+        assert not screen.query(GradeCard)  # still no reference during the follow-up
+
+        editor.insert("梯度会变得很小，训练变慢。")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.BETWEEN)
+        card = screen.query_one(GradeCard)
+        assert card.question.id == question1.id and card.grade.grader == "llm:scripted"
+        assert screen.query_one(Collapsible).title == "Reference answer"
+
+        await pilot.press("enter")  # next question
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.ANSWERING and screen.engine.state.number == 2)
+        question2 = screen.engine.state.current.question
+        assert question2.id != question1.id
+        # Type a draft, then let the time run out: the engine submits it.
+        editor.insert("多个头关注不同子空间。")
+        await pilot.pause()
+        clock.advance(121)
+        await wait_for(pilot, lambda: len(screen.query(GradeCard)) == 2)
+        if screen.phase is ea.Phase.BETWEEN:
+            await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.summary is not None)
+        assert screen.summary is not None and screen.summary.reason == "completed"
+        assert not screen.quit_guard()
+        session_id = screen.session_id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+    assert judge.answers == [
+        "点积的方差随维度增大，所以要缩放。", "梯度会变得很小，训练变慢。", "多个头关注不同子空间。"
+    ]
+    assert repo.get_session(session_id).state is SessionState.FINISHED
+    turns = repo.turns_for_session(session_id)
+    main = [t for t in turns if t.parent_turn_id is None]
+    follow = [t for t in turns if t.parent_turn_id is not None]
+    assert [t.answer for t in main] == ["点积的方差随维度增大，所以要缩放。", "多个头关注不同子空间。"]
+    assert [t.prompt for t in follow] == [FOLLOW_UP] and follow[0].answer == "梯度会变得很小，训练变慢。"
+    assert all(t.grades for t in turns)
+
+
+async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, db_url):
+    clock = FakeClock(wall=FIXED_NOW)
+    judge = ScriptedJudge([grade(9.0, missed=(), grader="llm:scripted")])
+    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM())
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        screen = app.screen
+        screen.query_one(AnswerEditor).insert("半截草稿")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("n")  # keep going
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running)
+    session = repo.unfinished_session("default")
+    assert session is not None
+    turns = repo.turns_for_session(session.id)
+    assert turns[0].draft == "半截草稿" and turns[0].answer is None
+
+    # Reopening offers to resume; accepting restores the draft.
+    app = make_app(services=interview_services(repo, bank, db_url, clock, judge, ScriptedLLM()),
+                   animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        assert app.screen.query_one(AnswerEditor).text == "半截草稿"
+        assert app.screen.session_id == session.id
+
+
+async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, db_url):
+    """A slow stream must not block the UI: help opens at once while tokens are still arriving."""
+    clock = FakeClock(wall=FIXED_NOW)
+    judge = ScriptedJudge([grade(3.0, missed=("k2", "k3"), grader="llm:scripted")])
+    gate = asyncio.Event()
+
+    class SlowLLM(ScriptedLLM):
+        async def stream_chat(self, messages, **_):
+            yield "请解释"
+            await gate.wait()
+            yield "一下为什么？"
+
+    services = interview_services(repo, bank, db_url, clock, judge, SlowLLM())
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        screen = app.screen
+        screen.query_one(AnswerEditor).insert("不知道怎么说")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.ASKING)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        gate.set()
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.ANSWERING)
+        assert "请解释一下为什么？" in screen.transcript.query_one(".follow-up").source
+
+
+async def test_practice_skip_and_dont_know(repo, bank, db_url):
+    clock = FakeClock(wall=FIXED_NOW)
+    judge = ScriptedJudge([])  # neither a skip nor "I don't know" reaches the judge
+    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM())
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        await pilot.click("#n-questions")
+        await pilot.press("end", "backspace", "2")
+        await pilot.press("tab", "tab")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        screen = app.screen
+        assert "untimed" in str(screen.query_one("#question-clock", Countdown).content)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.BETWEEN)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.phase is ea.Phase.ANSWERING and screen.engine.state.number == 2)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: screen.summary is not None or screen.phase is ea.Phase.BETWEEN)
+        if screen.phase is ea.Phase.BETWEEN:
+            await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.summary is not None)
+        session_id = screen.session_id
+    assert judge.answers == []
+    main = [t for t in repo.turns_for_session(session_id) if t.parent_turn_id is None]
+    assert len(main) == 2
+    dont_know = main[1].effective_grade.grade
+    assert dont_know.score == 0
+
+
+async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo, bank, db_url):
+    clock = FakeClock(wall=FIXED_NOW)
+    services = interview_services(repo, bank, db_url, clock, ScriptedJudge([]), ScriptedLLM())
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        screen = app.screen
+        before = screen.engine.remaining_time().question_s
+        screen.query_one(AnswerEditor).insert("是指训练阶段还是推理阶段？")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: bool(screen.transcript.query(".follow-up"))
+                       and not screen.transcript.streaming)
+        bubble = screen.transcript.query_one(".follow-up")
+        assert bubble.source.startswith("**Interviewer (clarification):**")
+        assert screen.phase is ea.Phase.ANSWERING and screen.engine.state.number == 1
+        assert screen.query_one(AnswerEditor).text == ""
+        clock.advance(10)
+        assert screen.engine.remaining_time().question_s == before - 10

@@ -1,0 +1,116 @@
+"""Smoke test: the INSTALLED `interviewer` command in a real terminal under tmux, on the offline grader.
+
+Starts an interview, answers one question, sees a grade, quits (confirming), then checks the database.
+A missing tmux skips locally but fails in CI (env CI set).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ANSWER = "KV cache 保存每一层历史 token 的 key 和 value，decoding 时不用重复计算。"
+
+
+def _installed_command() -> Path:
+    path = Path(sys.executable).parent / "interviewer"
+    if not path.exists():
+        pytest.fail(f"the installed entry point is missing: {path} (pip install -e .)")
+    return path
+
+
+class Tmux:
+    """A private tmux server (own socket) running one command in a fixed-size window."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=check, timeout=20)
+
+    def screen(self) -> str:
+        result = self.run("capture-pane", "-p", "-t", "smoke", check=False)
+        return result.stdout if result.returncode == 0 else ""
+
+    def alive(self) -> bool:
+        return self.run("has-session", "-t", "smoke", check=False).returncode == 0
+
+    def wait_for(self, what: str | Callable[[str], bool], timeout: float = 30.0) -> str:
+        """Poll capture-pane until `what` is on screen (or the predicate holds); fail with the screen."""
+        check = what if callable(what) else (lambda text: what in text)
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if check(text):
+                return text
+            time.sleep(0.1)
+        pytest.fail(f"timed out waiting for {what!r}; screen was:\n{text}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", "smoke", *(["-l"] if literal else []), *keys)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed (scripts/test.sh installs it); CI must run this test")
+        pytest.skip("tmux is not installed")
+    session = Tmux(f"interviewer-test-{os.getpid()}")
+    yield session
+    session.run("kill-server", check=False)
+
+
+@pytest.mark.tmux
+def test_installed_command_interview_under_tmux(tmux: Tmux, tmp_path: Path) -> None:
+    command = _installed_command()
+    db_path = tmp_path / "smoke.sqlite3"
+    env = {
+        "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
+        "INTERVIEWER_CONFIG_DIR": str(tmp_path / "config"),
+        "INTERVIEWER_DATABASE_URL": f"sqlite:///{db_path}",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    shell = f"env {assignments} {shlex.quote(str(command))}; echo EXITED $?; sleep 3"
+    tmux.run("new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", shell)
+
+    tmux.wait_for("Offline grader in use", timeout=60)  # a cold start compiles bytecode
+    tmux.wait_for(lambda text: "Timed interview" in text and "due" in text)
+    tmux.keys("i")
+    tmux.wait_for(lambda text: "Q1/" in text and "Ctrl+S submits" in text)
+    tmux.keys(ANSWER, literal=True)
+    tmux.wait_for("decoding 时不用重复计算")
+    tmux.keys("C-s")
+    screen = tmux.wait_for("Answer graded:")
+    assert "offline grader" in screen
+    tmux.keys("C-q")
+    tmux.wait_for("Quit the interview?")
+    tmux.keys("y")
+    assert "EXITED 0" in tmux.wait_for("EXITED"), "the app did not exit cleanly after confirming quit"
+
+    from interviewer.db.repository import open_repository
+
+    repo = open_repository(f"sqlite:///{db_path}")
+    try:
+        sessions = repo.list_sessions("default")
+        assert len(sessions) == 1
+        turns = repo.turns_for_session(sessions[0].id)
+        main = [t for t in turns if t.parent_turn_id is None]
+        assert main[0].answer == ANSWER
+        assert main[0].grades and main[0].grades[0].grade.grader == "offline-v1"
+        assert repo.unfinished_session("default") is not None  # quitting keeps it resumable
+    finally:
+        repo.close()

@@ -1,0 +1,116 @@
+"""Widgets on their own: safe text, countdown colours, mastery bars, transcript streaming."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from interviewer.services.ui_models import TopicMasteryView
+from interviewer.widgets.countdown import Countdown, format_seconds
+from interviewer.widgets.mastery_bars import mastery_line
+from interviewer.widgets.safe_text import escape_markdown, safe_text, strip_controls
+from interviewer.widgets.transcript import Transcript
+from tests.functional.fakes import QUESTIONS, grade
+
+
+def test_strip_controls_removes_escape_sequences_keeps_text():
+    hostile = "ok\x1b[31mred\x1b[0m \x1b]0;pwned\x07title \x1b[2J\x1b[H中文\x00\x07\u202eevil\r\nnext\tend"
+    assert strip_controls(hostile) == "okred title 中文evil\nnext    end"
+
+
+def test_safe_text_is_never_markup():
+    text = safe_text("[bold red]not bold[/] [link=http://x]x[/link]")
+    assert text.plain == "[bold red]not bold[/] [link=http://x]x[/link]"
+    assert not text.spans
+
+
+def test_escape_markdown_renders_literally():
+    escaped = escape_markdown("# title\n* item\n[a](http://x) <b>hi</b> `code`")
+    assert escaped.split("  \n") == ["\\# title", "\\* item",
+                                     "\\[a\\]\\(http://x\\) \\<b\\>hi\\</b\\> \\`code\\`"]
+
+
+def test_format_seconds():
+    shown = [format_seconds(s) for s in (0, 0.2, 59.1, 61, 3600)]
+    assert shown == ["0:00", "0:01", "1:00", "1:01", "1:00:00"]
+
+
+def test_mastery_line_truncates_wide_names_by_cell_width():
+    topic = TopicMasteryView("x", "非常非常长的中文主题名称超过了宽度限制", 0.5, 3)
+    line = mastery_line(topic, name_width=12)
+    assert line.plain.startswith("非常非常长… ")
+    assert " 50%" in line.plain and "due  3" in line.plain
+
+
+class Harness(App[None]):
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield Countdown("Question", self.source, id="clock")
+        yield Transcript(id="transcript")
+
+
+async def test_countdown_warns_in_last_fifth():
+    left = {"s": 100.0}
+    app = Harness(lambda: (left["s"], 100.0))
+    async with app.run_test() as pilot:
+        clock = app.query_one(Countdown)
+        assert "1:40" in str(clock.content) and not clock.has_class("-warning")
+        left["s"] = 20.5
+        clock.tick()
+        assert "0:21" in str(clock.content) and not clock.has_class("-warning")
+        left["s"] = 20.0
+        clock.tick()
+        assert clock.has_class("-warning")
+        await pilot.pause()
+
+
+async def test_transcript_streams_model_text_without_interpreting_it():
+    app = Harness(lambda: (None, None))
+    async with app.run_test() as pilot:
+        transcript = app.query_one(Transcript)
+        await transcript.begin_follow_up()
+        for chunk in ["**不是粗体** [red]x", "[/red] \x1b[2J", "<script>"]:
+            await transcript.stream_follow_up(chunk)
+        await transcript.end_follow_up()
+        await pilot.pause()
+        bubble = transcript.query_one(".follow-up")
+        assert "\x1b" not in bubble.source
+        rendered = " ".join(str(block._content) for block in bubble.query("MarkdownBlock") if block._content)
+        assert "**不是粗体**" in rendered and "[red]x[/red]" in rendered and "<script>" in rendered
+        card = await transcript.add_grade(QUESTIONS[0], grade(6.0))
+        assert card.grade.score == 6.0
+
+
+async def test_transcript_starts_at_top_and_follows_the_end_once_full():
+    app = Harness(lambda: (None, None))
+    async with app.run_test(size=(60, 20)) as pilot:
+        transcript = app.query_one(Transcript)
+        await transcript.add_question(1, 2, QUESTIONS[0], "Transformer 架构")
+        await pilot.pause()
+        assert transcript.scroll_y == 0 and transcript.children[0].region.y <= 2  # no blank lines above
+        for i in range(30):
+            await transcript.add_notice(f"第 {i} 条")
+        await pilot.pause()
+        await pilot.pause()
+        assert transcript.max_scroll_y > 0
+        assert transcript.scroll_y == transcript.max_scroll_y  # the newest entry is visible
+
+
+async def test_answer_editor_takes_typed_chinese_and_wide_characters():
+    from interviewer.widgets.answer_editor import AnswerEditor
+
+    class EditorApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AnswerEditor()
+
+    app = EditorApp()
+    async with app.run_test(size=(30, 8)) as pilot:
+        editor = app.query_one(AnswerEditor)
+        editor.focus()
+        await pilot.press(*"注意力 ok", "enter", *"全角ＡＢＣ")
+        assert editor.text == "注意力 ok\n全角ＡＢＣ"
+        assert editor.cursor_location == (1, 5)  # one column per character, whatever its width
+        await pilot.press("backspace", "backspace")
+        assert editor.answer == "注意力 ok\n全角Ａ"
