@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import shared_dir
+
 pytest_plugins = ["tests.fixtures.vllm", "tests.fixtures.postgres"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SEEDS_DIR = shared_dir() / "seeds"
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,14 @@ real answers moved to another question score low."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from interviewer.grading.base import question_from_row
 from interviewer.grading.evaluation import EvalRow, grade_rows_offline, load_rows, offline_grader_for, report
 from interviewer.grading.offline import OfflineGrader
+from tests.shared_data import shared_dir
 
-ASAG = Path(__file__).resolve().parents[3] / "shared" / "data" / "asag"
+ASAG = shared_dir() / "data" / "asag"
 # Spearman of the naive scores in ASAG's README (token_set_ratio / character-bigram cosine), the better one.
 NAIVE_BEST = {"ads_zh.jsonl": 0.45, "mohler_en.jsonl": 0.44}
 
