@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
     from interviewer.services.engine_api import EngineEvent, TurnView
@@ -113,9 +114,11 @@ def _print_human(result: dict[str, Any]) -> None:
         typer.echo(f"Note: the LLM judge failed ({result['fell_back']}); this is the offline grade.")
     for title, key in (("Covered", "covered_points"), ("Missed", "missed_points")):
         for point in result[key]:
-            typer.echo(f"  {title}: {point}")
+            typer.echo(f"  {title}: {strip_controls(point)}")
+    if grade.get("flags"):
+        typer.echo(f"Flags: {', '.join(grade['flags'])}")
     if grade.get("feedback"):
-        typer.echo(f"\n{grade['feedback']}")
+        typer.echo(f"\n{strip_controls(grade['feedback'])}")
     if result["reference"]:
-        typer.echo(f"\nReference answer:\n{result['reference'].strip()}")
+        typer.echo(f"\nReference answer:\n{strip_controls(result['reference']).strip()}")
     typer.echo(f"\n(recorded in session {result['session_id']})")

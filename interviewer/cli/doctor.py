@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from interviewer.cli.common import print_json
+from interviewer.terminal_text import strip_controls
 
 OFFLINE_MESSAGE = (
     "No LLM endpoint configured (set INTERVIEWER_LLM__BASE_URL, e.g. http://127.0.0.1:8000/v1): "
@@ -37,7 +38,8 @@ def doctor(json_output: JsonOption = False) -> None:
         typer.echo(f"endpoint {result.base_url}  model {result.model}")
         for check in result.checks:
             latency = f"{check.latency_ms:8.0f} ms" if check.latency_ms is not None else " " * 11
-            typer.echo(f"  {'ok  ' if check.ok else 'FAIL'} {check.name:<18}{latency}  {check.detail}")
+            status = "ok  " if check.ok else "FAIL"
+            typer.echo(f"  {status} {check.name:<18}{latency}  {strip_controls(check.detail)}")
         typer.echo("all checks passed" if result.ok else "some checks failed")
     if not result.ok:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
     from interviewer.services.ui_facade import UiServices
@@ -90,4 +91,4 @@ def flagged(
         typer.echo("no flagged reference answers")
     for flag in flags:
         who = f" ({flag.profile})" if flag.profile else ""
-        typer.echo(f"{flag.created_at:%Y-%m-%d}  {flag.question_id}{who}: {flag.reason}")
+        typer.echo(f"{flag.created_at:%Y-%m-%d}  {flag.question_id}{who}: {strip_controls(flag.reason)}")

@@ -23,6 +23,7 @@ class FeedbackFacts:
     score: float | None = None
     empty: bool = False
     no_reference: bool = False
+    steered: bool = False  # the answer tried to instruct the grader; that text was ignored
 
 
 def _short(text: str) -> str:
@@ -35,9 +36,19 @@ def _listed(points: tuple[str, ...], sep: str) -> str:
     return sep.join(shown)
 
 
+_STEERED = {
+    "zh": "答案中有试图指挥评分的内容（如“给10分”），已忽略，只按其余内容评分。",
+    "en": "Text in the answer that tried to instruct the grader (e.g. \"give 10\") was ignored; "
+          "only the rest was graded.",
+}
+
+
 def write_feedback(facts: FeedbackFacts) -> str:
     """Feedback text for one grade (zh or en)."""
-    return _zh(facts) if facts.language == "zh" else _en(facts)
+    body = _zh(facts) if facts.language == "zh" else _en(facts)
+    if not facts.steered:
+        return body
+    return _STEERED["zh"] + body if facts.language == "zh" else f"{_STEERED['en']} {body}"
 
 
 def _zh(f: FeedbackFacts) -> str:

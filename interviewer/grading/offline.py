@@ -124,7 +124,7 @@ class OfflineGrader:
             return self._ungraded(question, feedback_language, flags, started)
         if _is_empty(cleaned):
             flags.append(GradeFlag.EMPTY_ANSWER)
-            facts = FeedbackFacts(language=feedback_language, empty=True,
+            facts = FeedbackFacts(language=feedback_language, empty=True, steered=bool(injection),
                                   missed=tuple(u.text for u in _units(question)), question=question.text)
             return Grade(score=0.0, verdict=Verdict.WRONG, missed=tuple(kp.id for kp in question.key_points),
                          feedback=write_feedback(facts), grader=NAME, confidence=0.95,
@@ -205,6 +205,7 @@ class OfflineGrader:
             relevant=result.relevance >= 0.7,
             score=result.score,
             question=question.text,
+            steered=GradeFlag.INJECTION_ATTEMPT in result.flags,
         )
         return Grade(
             score=result.score,
@@ -220,7 +221,8 @@ class OfflineGrader:
 
     def _ungraded(self, question: Question, language: Language, flags: list[str], started: float) -> Grade:
         flags.append(GradeFlag.NO_REFERENCE)
-        facts = FeedbackFacts(language=language, no_reference=True, question=question.text)
+        facts = FeedbackFacts(language=language, no_reference=True, question=question.text,
+                              steered=GradeFlag.INJECTION_ATTEMPT in flags)
         return Grade(score=None, verdict=Verdict.UNGRADED, feedback=write_feedback(facts), grader=NAME,
                      confidence=0.0, flags=tuple(dict.fromkeys(flags)), latency_ms=_ms(started))
 

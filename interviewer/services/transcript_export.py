@@ -7,22 +7,13 @@ characters are removed, and in Markdown it is quoted so it cannot turn into head
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from interviewer.domain import Grade
 from interviewer.services.ui_models import ExchangeView, TranscriptView, TurnView
+from interviewer.terminal_text import strip_controls as clean
 
 FORMATS = ("md", "json")
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Text without terminal escapes or control characters (newlines and tabs kept)."""
-    return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n")))
-
-
 def export_transcript(view: TranscriptView, fmt: str) -> str:
     """`md` or `json`; ValueError for any other format."""
     if fmt == "md":
