@@ -144,7 +144,8 @@ class OfflineGrader:
         units = tuple(self._score_unit(unit, index, demote, mismatch) for unit in _units(question))
         unit_cover = sum(u.credit for u in units) / len(units)
         ref_recall = self._recall(reference, index, demote, mismatch)
-        coverage = 0.3 * unit_cover + 0.7 * _ramp(ref_recall.value, 0.05, 0.7)
+        # Key points are what the reference asks for; the rest of a long reference is context: half each.
+        coverage = 0.5 * unit_cover + 0.5 * _ramp(ref_recall.value, 0.05, 0.7)
         relevance, signals = self._relevance(question, ans, index, mismatch, ref_recall.value)
         visible = _cross_lingual(reference) if mismatch else reference
         expl = explanation(ans, reference, ref_recall.value * len(set(visible.content)))

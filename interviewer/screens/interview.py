@@ -41,11 +41,13 @@ class InterviewScreen(Screen[None]):
 
     HELP_TITLE = "Interview"
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit / next", priority=True),
-        Binding("ctrl+n", "skip", "Skip", priority=True),
-        Binding("ctrl+g", "dont_know", "I don't know", priority=True),
-        Binding("ctrl+r", "clarify", "Ask to clarify", priority=True),
-        Binding("ctrl+f", "finish", "End interview", priority=True),
+        # Not priority bindings: the editor (TextArea binds none of these keys) must handle every key typed
+        # before them first, or a fast typist's or a terminal paste's last characters would miss the answer.
+        Binding("ctrl+s", "submit", "Submit / next"),
+        Binding("ctrl+n", "skip", "Skip"),
+        Binding("ctrl+g", "dont_know", "I don't know"),
+        Binding("ctrl+r", "clarify", "Ask to clarify"),
+        Binding("ctrl+f", "finish", "End interview"),
         Binding("escape", "leave", "Back to Home"),
         Binding("enter", "next", "Next question", show=False),
     ]

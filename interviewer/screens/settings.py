@@ -17,7 +17,7 @@ PERSONAS = [("friendly", "friendly"), ("standard", "standard"), ("strict", "stri
 class SettingsScreen(Screen[None]):
     HELP_TITLE = "Settings"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),  # not priority: typed keys reach the inputs first
         Binding("escape", "back", "Back"),
     ]
 

@@ -6,7 +6,7 @@ from textual.widgets import TextArea
 
 
 class AnswerEditor(TextArea):
-    """Soft-wrapped plain-text editor for answers; the screen binds submit/skip keys with priority."""
+    """Soft-wrapped plain-text editor for answers; submit/skip keys bubble up to the screen's bindings."""
 
     DEFAULT_CSS = """
     AnswerEditor { height: 1fr; min-height: 3; }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
 from textual.widgets import Collapsible, SelectionList
 
 from interviewer.app import make_app
@@ -118,6 +119,27 @@ async def test_timed_interview_two_questions_with_follow_up(repo, bank, db_url):
     assert [t.answer for t in main] == ["点积的方差随维度增大，所以要缩放。", "多个头关注不同子空间。"]
     assert [t.prompt for t in follow] == [FOLLOW_UP] and follow[0].answer == "梯度会变得很小，训练变慢。"
     assert all(t.grades for t in turns)
+
+
+async def test_submit_typed_right_after_the_answer_keeps_every_character(repo, bank, db_url):
+    """Keys that reach the app in one burst (fast typing, a terminal paste) then Ctrl+S: the submitted answer
+    is all of them: Ctrl+S must not overtake the keys still queued for the editor."""
+    clock = FakeClock(wall=FIXED_NOW)
+    judge = ScriptedJudge([grade(9.0, missed=(), grader="llm:scripted")])
+    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM([]))
+    app = make_app(services=services, animations=False)
+    answer = "Sentence permutation 打乱句子顺序"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        keys = [events.Key("space" if c == " " else c, c) for c in answer] + [events.Key("ctrl+s", None)]
+        for key in keys:  # all queued before any is handled, as when the terminal delivers them at once
+            key.set_sender(app)
+            app._driver.send_message(key)
+        await wait_for(pilot, lambda: judge.answers)
+    assert judge.answers == [answer]
 
 
 async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, db_url):
