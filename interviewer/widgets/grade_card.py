@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,6 +18,10 @@ VERDICT_STYLE = {
     Verdict.WRONG: "bold red",
     Verdict.UNGRADED: "bold",
 }
+
+
+# The engine's note codes in words; other notes ("merged with 1 follow-up answer(s)") are shown as given.
+NOTE_LABELS = {"skipped": "Skipped.", "dont_know": "Answered “I don't know”."}
 
 
 def grader_label(grader: str) -> str:
@@ -46,16 +51,20 @@ def grade_summary(grade: Grade) -> Text:
     return line
 
 
-def points_text(question: Question, grade: Grade) -> Text:
-    text = Text()
-    for point in point_texts(question, grade.covered):
-        text.append("✓ ", style="green").append(strip_controls(point)).append("\n")
-    for point in point_texts(question, grade.missed):
-        text.append("✗ ", style="red").append(strip_controls(point)).append("\n")
-    for error in grade.factual_errors:
-        text.append("! ", style="yellow").append(strip_controls(error)).append("\n")
-    text.rstrip()
-    return text
+def points_text(question: Question, grade: Grade) -> Table | None:
+    """Covered, missed and wrong points, one row each with the mark in its own column: a long point (Chinese
+    has no spaces to break at) wraps under its own text instead of leaving the mark alone on a line."""
+    rows = [("✓", "green", p) for p in point_texts(question, grade.covered)]
+    rows += [("✗", "red", p) for p in point_texts(question, grade.missed)]
+    rows += [("!", "yellow", e) for e in grade.factual_errors]
+    if not rows:
+        return None
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for mark, style, point in rows:
+        table.add_row(Text(mark, style=style), Text(strip_controls(point)))
+    return table
 
 
 class GradeCard(Vertical):
@@ -81,12 +90,13 @@ class GradeCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(grade_summary(self.grade), classes="grade-summary")
         points = points_text(self.question, self.grade)
-        if points.plain:
+        if points is not None:
             yield Static(points, classes="grade-points")
         if self.grade.feedback:
             yield Static(safe_text(self.grade.feedback), classes="grade-feedback")
         if self.grade.note:
-            yield Static(safe_text(self.grade.note, style="italic"), classes="grade-feedback")
+            note = NOTE_LABELS.get(self.grade.note, self.grade.note)
+            yield Static(safe_text(note, style="italic"), classes="grade-feedback")
         if self.show_reference:
             reference = self.question.reference or "_No reference answer in the bank for this question._"
             with Collapsible(title="Reference answer", collapsed=True):

@@ -114,3 +114,19 @@ async def test_answer_editor_takes_typed_chinese_and_wide_characters():
         assert editor.cursor_location == (1, 5)  # one column per character, whatever its width
         await pilot.press("backspace", "backspace")
         assert editor.answer == "注意力 ok\n全角Ａ"
+
+
+def test_long_chinese_key_point_wraps_under_its_own_text():
+    from rich.console import Console
+
+    from interviewer.domain import KeyPoint
+    from interviewer.widgets.grade_card import points_text
+
+    point = "温度参数调整：温度参数是用来控制生成文本多样性的一个参数，通过调整它可以控制生成文本的独创性"
+    question = QUESTIONS[0].model_copy(update={"key_points": (KeyPoint(id="k1", text=point),)})
+    console = Console(width=40, record=True, color_system=None)
+    console.print(points_text(question, grade(3.0, covered=(), missed=("k1",))))
+    lines = console.export_text().rstrip("\n").split("\n")
+    assert lines[0].startswith("✗ 温度参数调整")  # the mark is not left alone on its line
+    assert all(line.startswith("  ") for line in lines[1:]) and len(lines) > 1  # hanging indent
+    assert "".join(line.strip() for line in lines).removeprefix("✗").strip() == point
