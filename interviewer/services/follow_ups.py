@@ -61,7 +61,14 @@ _CLARIFY: dict[Language, dict[Persona, str]] = {
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]*(?:[ -][A-Z0-9][A-Za-z0-9+#.-]*)*")
-_ZH_SPLIT = re.compile(r"[的是在和与及了对将把被而或并且即可以会能通过进行使用因为所以如果就也都]")
+_TERM = re.compile(f"{_CJK_RUN.pattern}|{_LATIN_TERM.pattern}")
+_LEAD = re.compile(r"\s*([^：:\n]{2,}?)\s*[：:]")  # "训练过程：..." -> 训练过程
+# Function words as words ("通过" splits, the 过 of "过程" does not).
+_ZH_FUNCTION_WORDS = (
+    "可以 通过 进行 使用 因为 所以 如果 并且 基于 以及 或者 一个 一些 一种 "
+    "的 是 在 和 与 及 了 对 将 把 被 而 或 即 会 能 就 也 都"
+)
+_ZH_SPLIT = re.compile("|".join(_ZH_FUNCTION_WORDS.split()))
 _EN_STOP = frozenset({
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "be", "by", "with", "as", "at",
     "it", "its", "this", "that", "from", "into", "than", "then", "when", "which", "what", "how", "why",
@@ -139,18 +146,31 @@ async def guard_stream(pieces: AsyncIterator[str], question: Question) -> AsyncI
 
 
 def hint_term(key_point: KeyPoint | None, question: Question) -> str | None:
-    """One short term of the key point to aim the follow-up, preferring terms the question does not use."""
+    """One short term of the key point to aim the follow-up: its lead label ("训练过程：...") when short, else
+    its terms in reading order, preferring terms the question does not use."""
     if key_point is None:
         return None
-    terms = [t.strip(" .-") for t in _LATIN_TERM.findall(key_point.text)]
-    terms = [t for t in terms if len(t) >= 2 and t.lower() not in _EN_STOP]
-    for run in _CJK_RUN.findall(key_point.text):
-        terms.extend(part for part in _ZH_SPLIT.split(run) if 2 <= len(part) <= 6)
-    terms = [t for t in terms if len(t) <= HINT_MAX_CHARS]
+    terms = [t for t in _candidate_terms(key_point.text) if len(t) <= HINT_MAX_CHARS]
     if not terms:
         return None
     fresh = [t for t in terms if _norm(t) not in _norm(question.text)]
     return (fresh or terms)[0]
+
+
+def _candidate_terms(text: str) -> list[str]:
+    terms: list[str] = []
+    lead = _LEAD.match(text)
+    if lead:
+        terms.append(lead.group(1).strip())
+    for match in _TERM.finditer(text):
+        token = match.group(0)
+        if _CJK_RUN.fullmatch(token):
+            terms.extend(part for part in _ZH_SPLIT.split(token) if 2 <= len(part) <= 6)
+        else:
+            token = token.strip(" .-")
+            if len(token) >= 2 and token.lower() not in _EN_STOP:
+                terms.append(token)
+    return terms
 
 
 def template_follow_up(request: FollowUpRequest) -> str:

@@ -6,11 +6,13 @@ import itertools
 
 import pytest
 
+from interviewer.domain import KeyPoint
 from interviewer.services.follow_ups import (
     LEAK_WINDOW,
     LeakChecker,
     ReferenceLeak,
     guard_stream,
+    hint_term,
     template_clarification,
     template_follow_up,
 )
@@ -100,3 +102,14 @@ def test_exchange_shape_matches_the_prompt_builder():
     messages = build_messages("follow_up", q, language="zh", exchanges=(Exchange("题目", "我的回答"),),
                               key_point=q.key_points[0])
     assert "我的回答" in messages[-1]["content"]
+
+
+@pytest.mark.parametrize(("point", "hint"), [
+    ("训练过程：在特定任务中, LoRA仅调整新增的低秩矩阵", "训练过程"),  # a short lead label
+    ("低秩自适应LoRA(Low Rank Adaptation), 专为GPT, BERT等设计", "低秩自适应"),  # reading order
+    ("在训练过程中, 模型会呈现成对的句子", "训练过程中"),  # 过 of 过程 is not a function word
+    ("LoRA的基本原理与核心思想：权重分解、参数效率", "基本原理"),  # long lead: its first fresh term
+])
+def test_follow_up_hint_is_a_short_term_of_the_key_point(point, hint):
+    q = question("attention", 1).model_copy(update={"text": "LoRA 是什么？"})
+    assert hint_term(KeyPoint(id="k1", text=point), q) == hint
