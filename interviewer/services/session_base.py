@@ -294,7 +294,10 @@ class SessionMixin:
         session_id = self._session_or_raise()
         await self._draft_written()
         await self._io(self._store.finish_session, session_id, ended_at=self._clock.wall())
-        summary = summarise(session_id, self._config_or_raise().mode, reason, [t.view() for t in self._turns])
+        turns = list(self._turns)
+        if self._turn is not None and self._turn.main.status is not AnswerStatus.PENDING:
+            turns.append(self._turn)  # ended during a follow-up: the main answer was graded and counts
+        summary = summarise(session_id, self._config_or_raise().mode, reason, [t.view() for t in turns])
         self._summary_cache = summary
         self._set_phase(Phase.FINISHED)
         self._emit(SessionFinished(summary=summary))

@@ -145,3 +145,15 @@ async def test_finish_while_a_follow_up_is_being_written_completes_the_turn():
     assert summary.turns[0].grade.covered == ("k1",)
     assert r.engine.state.phase is Phase.FINISHED
     assert r.of("follow_up_asked") == [] and len(r.of("question_asked")) == 1
+
+
+async def test_finish_while_answering_a_follow_up_counts_the_graded_main_answer():
+    from tests.engine_support import ScriptedStream
+
+    r = rig(follow_ups=ScriptedStream(pieces=("为什么？",)))
+    await r.engine.start(config(n_questions=3, max_follow_ups=2))
+    await r.engine.submit("score=4 cover=k1 只答了一点")
+    assert r.engine.state.follow_up_index == 1 and r.engine.state.phase is Phase.ANSWERING
+    summary = await r.engine.finish()
+    assert summary is not None and len(summary.turns) == 1
+    assert summary.turns[0].grade.covered == ("k1",) and summary.mean_score is not None
