@@ -14,6 +14,8 @@ from interviewer.services.ui_models import ExchangeView, TranscriptView, TurnVie
 from interviewer.terminal_text import strip_controls as clean
 
 FORMATS = ("md", "json")
+STATUS_WORDS = {"dont_know": "I don't know", "auto_submitted": "time ran out", "skipped": "skipped",
+                "pending": "not answered"}
 def export_transcript(view: TranscriptView, fmt: str) -> str:
     """`md` or `json`; ValueError for any other format."""
     if fmt == "md":
@@ -111,8 +113,8 @@ def _turn_markdown(number: int, turn: TurnView) -> list[str]:
     for exchange in turn.exchanges:
         if exchange.kind == "follow_up":
             lines += ["**Interviewer (follow-up):**", "", quote(exchange.prompt), ""]
-        status = "" if exchange.status == "answered" else f" ({exchange.status})"
-        label = f"**Your answer{status}:**"
+        words = STATUS_WORDS.get(exchange.status, exchange.status)
+        label = "**Your answer:**" if exchange.status == "answered" else f"**Your answer ({words}):**"
         lines += [label, "", quote(exchange.answer), ""]
     lines += _grade_lines(turn)
     own = "–" if turn.self_grade is None else f"{turn.self_grade:.1f}/10"

@@ -11,6 +11,8 @@ from typing import Any
 
 from interviewer.domain import Grade, Question, SourceRef
 from interviewer.history import CardState, SessionRecord, SessionState, TurnRecord
+from interviewer.services.grade_merge import ENGINE_GRADER
+from interviewer.services.turn_state import DONT_KNOW_NOTE, SKIPPED_NOTE
 from interviewer.services.ui_models import ExchangeView, SessionListItem, TranscriptView, TurnView
 
 SELF = "self"
@@ -79,6 +81,8 @@ def _status(turn: TurnRecord) -> str:
     grade = model_grade(turn)
     if turn.answer is None:
         return "pending"
+    if grade is not None and grade.grader == ENGINE_GRADER and grade.note in (SKIPPED_NOTE, DONT_KNOW_NOTE):
+        return "skipped" if grade.note == SKIPPED_NOTE else "dont_know"
     if grade is None and not turn.answer.strip():
         return "skipped"
     return "answered"

@@ -76,3 +76,18 @@ def test_bank_flagged_lists_flags(services, repo, db_url):
     ]
     text = runner.invoke(cli, ["--db", db_url, "bank", "flagged"])
     assert "rlhf-ppo-0a1b2c (default): 参考答案缺少 KL 系数的作用" in text.output
+
+
+def test_export_says_which_answers_were_skipped_or_i_dont_know(services, repo):
+    from interviewer.domain import Grade, Verdict
+    from interviewer.services.grade_merge import ENGINE_GRADER
+
+    record = repo.start_session("default", "practice", {}, None)
+    for note in ("dont_know", "skipped"):
+        turn = repo.add_turn(record.id, "transformer-attn-a1b2c3", "q")
+        repo.submit_answer(turn.id, "", 1.0)
+        repo.record_grade(turn.id, Grade(score=0.0 if note == "dont_know" else None,
+                                         verdict=Verdict.WRONG if note == "dont_know" else Verdict.UNGRADED,
+                                         grader=ENGINE_GRADER, note=note))
+    markdown = export_transcript(services.transcript(record.id), "md")
+    assert "**Your answer (I don't know):**" in markdown and "**Your answer (skipped):**" in markdown
