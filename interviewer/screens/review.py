@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from interviewer.services.transcript_export import STATUS_WORDS
 from interviewer.services.ui_models import SessionListItem, TranscriptView, TurnView
 from interviewer.widgets.grade_card import GradeCard
 from interviewer.widgets.safe_text import safe_text, trusted_markdown
@@ -29,10 +30,10 @@ class TurnBox(Vertical):
     def compose(self) -> ComposeResult:
         first, *follow_ups = self.view.exchanges
         yield Markdown(trusted_markdown(self.view.question.text))
-        yield Static(safe_text(f"You: {first.answer or '(' + first.status + ')'}"), classes="answer")
+        yield Static(safe_text(f"You: {first.answer or _no_answer(first.status)}"), classes="answer")
         for exchange in follow_ups:
             yield Static(safe_text(f"Interviewer: {exchange.prompt}"))
-            answer = exchange.answer or f"({exchange.status})"
+            answer = exchange.answer or _no_answer(exchange.status)
             grade = exchange.grade
             score = "" if grade is None or grade.score is None else f"  [{grade.score:.1f}]"
             yield Static(safe_text(f"You: {answer}{score}"), classes="answer")
@@ -218,3 +219,7 @@ class ReviewScreen(Screen[None]):
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
             return
         self.notify(f"Exported to {path}", timeout=5)
+
+
+def _no_answer(status: str) -> str:
+    return f"({STATUS_WORDS.get(status, status)})"

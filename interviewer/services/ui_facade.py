@@ -207,7 +207,7 @@ class UiServices:
         ranked = self.repository.weakest_topics(self.profile, n, _topic_lookup(bank), now=self.now())
         seen = {m.topic for m in ranked}
         views = [TopicMasteryView(m.topic, self.topic_name(m.topic), m.mastery, m.due) for m in ranked]
-        views += [TopicMasteryView(t.slug, t.name, 0.0, 0) for t in bank.topics if t.slug not in seen]
+        views += [TopicMasteryView(t.slug, t.name, None, 0) for t in bank.topics if t.slug not in seen]
         return views[:n]
 
     def progress(self) -> ProgressView:

@@ -41,7 +41,7 @@ class TopicView:
 class TopicMasteryView:
     slug: str
     name: str
-    mastery: float  # 0..1
+    mastery: float | None  # 0..1; None: never practised
     due: int = 0
 
 

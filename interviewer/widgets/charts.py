@@ -48,12 +48,14 @@ class MasteryChart(_Chart):
 
     def show(self, mastery: Sequence[TopicMasteryView]) -> None:
         self._reset("Mastery per topic (%)")
+        mastery = [m for m in mastery if m.mastery is not None]
         if not mastery:
-            self._empty("no topics")
+            self._empty("no graded answers yet")
             return
         # plotext measures labels in characters, so CJK names use their slug to keep bars aligned.
         labels = [m.slug for m in mastery]
-        self.plt.bar(labels, [round(m.mastery * 100) for m in mastery], orientation="horizontal", width=0.3)
+        percent = [round((m.mastery or 0.0) * 100) for m in mastery]
+        self.plt.bar(labels, percent, orientation="horizontal", width=0.3)
         self.plt.xlim(0, 100)
         self.refresh()
 

@@ -27,9 +27,11 @@ def fit(text: str, width: int) -> str:
 
 def mastery_line(item: TopicMasteryView, name_width: int, bar_width: int = BAR_WIDTH) -> Text:
     """One row: name padded by display width (CJK-aware), bar, percent, due count."""
+    line = Text(set_cell_size(fit(item.name, name_width), name_width) + " ")
+    if item.mastery is None:  # not practised yet: no bar, so it does not read as 0% mastery
+        return line.append(set_cell_size("not practised yet", bar_width + 5), style="dim")
     filled = round(max(0.0, min(1.0, item.mastery)) * bar_width)
     style = "green" if item.mastery >= 0.7 else "yellow" if item.mastery >= 0.4 else "red"
-    line = Text(set_cell_size(fit(item.name, name_width), name_width) + " ")
     line.append("█" * filled, style=style)
     line.append("░" * (bar_width - filled), style="dim")
     line.append(f" {item.mastery * 100:3.0f}%")

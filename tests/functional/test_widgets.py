@@ -130,3 +130,10 @@ def test_long_chinese_key_point_wraps_under_its_own_text():
     assert lines[0].startswith("✗ 温度参数调整")  # the mark is not left alone on its line
     assert all(line.startswith("  ") for line in lines[1:]) and len(lines) > 1  # hanging indent
     assert "".join(line.strip() for line in lines).removeprefix("✗").strip() == point
+
+
+def test_topics_never_practised_have_no_bar():
+    new = mastery_line(TopicMasteryView("x", "长文本问题", None, 0), name_width=12)
+    practised = mastery_line(TopicMasteryView("y", "长文本问题", 0.0, 0), name_width=12)
+    assert "not practised yet" in new.plain and "%" not in new.plain and "░" not in new.plain
+    assert "  0%" in practised.plain
