@@ -27,7 +27,8 @@ def make_engine(
     **engine_options: Any,
 ) -> InterviewEngine:
     """Build an engine for `settings.profile`. Pass `bank`/`repository`/`clock`/`llm_client` to share or fake
-    parts; `engine_options` go to `InterviewEngine` (e.g. `stall_s`)."""
+    parts; `engine_options` go to `InterviewEngine` (e.g. `stall_s`; `offline=True` with an endpoint known to
+    be down, so selection prefers questions the offline grader can score)."""
     from interviewer.grading.offline import OfflineGrader
 
     if bank is None:
@@ -46,9 +47,10 @@ def make_engine(
 
         client = make_llm_client(settings.llm)
     if client is None:
+        engine_options["offline"] = True
         return InterviewEngine(bank=bank, store=repository, grader=offline, follow_ups=TemplateFollowUps(),
                                clarifier=TemplateClarifier(), clock=clock, profile=settings.profile,
-                               offline=True, **engine_options)
+                               **engine_options)
     from interviewer.grading.llm_judge import LLMJudge
     from interviewer.services.llm_interviewer import LLMClarifier, LLMFollowUps
 
@@ -57,8 +59,8 @@ def make_engine(
     return InterviewEngine(
         bank=bank, store=repository, grader=judge, fallback_grader=offline,
         follow_ups=LLMFollowUps(client, temperature=settings.llm.temperature), clarifier=LLMClarifier(client),
-        clock=clock, profile=settings.profile, offline=False,
-        closers=() if llm_client is not None else (client.aclose,), **engine_options,
+        clock=clock, profile=settings.profile, **{"offline": False, **engine_options},
+        closers=() if llm_client is not None else (client.aclose,),
     )
 
 

@@ -53,6 +53,7 @@ class UiServices:
         self._repository = repository
         self._bank = bank
         self._llm_probe = llm_probe
+        self._last_probe: LlmStatus | None = None
         self._now = now
         self.seed = seed
         self._warmed = False
@@ -94,7 +95,11 @@ class UiServices:
             return self._engine_factory()
         from interviewer.services.factory import make_engine
 
-        return make_engine(self._settings, bank=self.bank, repository=self.repository)
+        probe = self._last_probe
+        # The endpoint was down at the last check, so grades will come from the offline grader's fallback.
+        down = probe is not None and not probe.offline and not probe.reachable
+        return make_engine(self._settings, bank=self.bank, repository=self.repository,
+                           **({"offline": True} if down else {}))
 
     def warm_up(self) -> None:
         """Load the offline grader's dictionary and IDF table now (call from a thread): done lazily, the
@@ -125,9 +130,9 @@ class UiServices:
         status = self.llm_status()
         if status.offline:
             return status
-        if self._llm_probe is not None:
-            return await self._llm_probe(self._settings)
-        return await probe_endpoint(self._settings)
+        probe = self._llm_probe or probe_endpoint
+        self._last_probe = await probe(self._settings)
+        return self._last_probe
 
     def topics(self) -> list[TopicView]:
         bank = self.bank
