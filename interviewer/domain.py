@@ -8,9 +8,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 Language = Literal["zh", "en"]
+QuestionKind = Literal["explain", "enumerate", "compare", "derive", "design", "code"]
+"""What a full answer looks like; decides how terse answers count (a bare list fully answers `enumerate`)."""
+QuestionStatus = Literal["seed", "revised", "authored", "draft"]
+"""seed: imported, not reviewed; revised: seed question with a corrected reference; authored: written for the
+bank; draft: machine-made, never used for grading until accepted."""
+GRADABLE_STATUSES: tuple[QuestionStatus, ...] = ("seed", "revised", "authored")
 
 
 class Frozen(BaseModel):
@@ -27,10 +33,31 @@ class SourceRef(Frozen):
 
 
 class KeyPoint(Frozen):
-    """One checkable point of a reference answer; ids are stable within a question (`k1`, `k2`, ...)."""
+    """One checkable point of a reference answer; ids are stable within a question (`k1`, `k2`, ...).
+
+    `claim` is one atomic fact; `accept` lists wordings (Chinese, English, symbols) that evidence it on their
+    own (`A & B` means both parts must appear); `follow_up` is what an interviewer asks when it is missing.
+    Seed key points (copied from notes) have a claim only; `bank lint` asks for the rest.
+    """
 
     id: str = Field(pattern=r"^k[0-9]+$")
-    text: str = Field(min_length=1, max_length=400)
+    claim: str = Field(min_length=1, max_length=400, validation_alias=AliasChoices("claim", "text"))
+    accept: tuple[str, ...] = ()
+    weight: float = Field(default=1.0, gt=0, le=5)
+    follow_up: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The claim (the name older code and stored exports use)."""
+        return self.claim
+
+
+class Misconception(Frozen):
+    """A wrong belief candidates state: `accept` lists wordings that assert it, `correction` sets it right."""
+
+    claim: str = Field(min_length=1, max_length=400)
+    accept: tuple[str, ...] = Field(min_length=1)
+    correction: str = Field(min_length=1)
 
 
 class Topic(Frozen):
@@ -53,10 +80,39 @@ class Question(Frozen):
     language: Language = "zh"
     sources: tuple[SourceRef, ...] = Field(min_length=1)
     alternates: tuple[str, ...] = ()
+    text_en: str | None = None
+    kind: QuestionKind = "explain"
+    status: QuestionStatus = "seed"
+    erratum: str | None = None
+    misconceptions: tuple[Misconception, ...] = ()
+    citations: tuple[str, ...] = ()
 
     @property
     def has_reference(self) -> bool:
-        return self.reference is not None
+        """A reference the graders may use: a draft is never graded against until accepted."""
+        return self.reference is not None and self.status != "draft"
+
+    @property
+    def reviewed(self) -> bool:
+        """The reference was written or checked by a person (not raw notes, not a machine draft)."""
+        return self.status in ("revised", "authored")
+
+    @property
+    def authored_key_points(self) -> bool:
+        """Key points carry `accept` wordings, so the grader can use the v2 evidence path."""
+        return bool(self.key_points) and all(kp.accept for kp in self.key_points)
+
+
+class RetiredQuestion(Frozen):
+    """A question id no longer asked: merged `into` another id, or removed (`into` None), and why.
+
+    Kept so stored answers to it still show in Review and the import report can say where it went.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{6,}$")
+    into: str | None = None
+    reason: str = Field(min_length=1)
+    text: str | None = None
 
 
 class GlossaryEntry(Frozen):
@@ -82,6 +138,14 @@ class GradeFlag(StrEnum):
     EMPTY_ANSWER = "empty_answer"
     LLM_FALLBACK = "llm_fallback"
     LOW_CONFIDENCE = "low_confidence"
+    UNREVIEWED_REFERENCE = "unreviewed_reference"
+    """Graded against a seed reference nobody has checked."""
+    GRADER_DISAGREEMENT = "grader_disagreement"
+    """The LLM judge and the offline grader disagree wildly; the lower band is kept, both are noted."""
+    MISCONCEPTION = "misconception"
+    RETRACTION = "retraction"
+    REPETITION = "repetition"
+    WORD_SALAD = "word_salad"
 
 
 class Grade(Frozen):

@@ -17,14 +17,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from interviewer.domain import GlossaryEntry, Question, Topic
+from interviewer.domain import GlossaryEntry, Question, RetiredQuestion, Topic
 from question_bank import fastyaml
 from question_bank.errors import BankError
 from question_bank.files import read_text
 from question_bank.locate import duplicate_key_line, node_line
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-"""The shipped bank (package data)."""
+"""The shipped bank (package data): the curated layer, schema v2, the one the app asks and grades from."""
+RAW_DIR = Path(__file__).resolve().parent / "raw"
+"""The raw layer: the importer's output for the seed notes, reproducible byte for byte; never hand-edited."""
 
 _M = TypeVar("_M", bound="BaseModel")
 
@@ -36,6 +38,7 @@ class _TopicFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     topic: Topic
     questions: list[Question]
+    retired: list[RetiredQuestion] = []
 
 
 class _GlossaryFile(BaseModel):
@@ -51,6 +54,7 @@ class BankFile:
     topic: Topic | None = None
     questions: tuple[Question, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+    retired: tuple[RetiredQuestion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,11 @@ class Bank:
     questions: tuple[Question, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
     root: Path | None = None
+    retired: tuple[RetiredQuestion, ...] = ()
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
     _by_topic: dict[str, tuple[Question, ...]] = field(init=False, repr=False, compare=False)
     _topics: dict[str, Topic] = field(init=False, repr=False, compare=False)
+    _retired: dict[str, RetiredQuestion] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped: dict[str, list[Question]] = {t.slug: [] for t in self.topics}
@@ -72,6 +78,7 @@ class Bank:
         object.__setattr__(self, "_by_id", {q.id: q for q in self.questions})
         object.__setattr__(self, "_by_topic", {slug: tuple(qs) for slug, qs in grouped.items()})
         object.__setattr__(self, "_topics", {t.slug: t for t in self.topics})
+        object.__setattr__(self, "_retired", {r.id: r for r in self.retired})
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -100,10 +107,25 @@ class Bank:
         except KeyError:
             raise KeyError(f"unknown topic {slug!r} (known: {', '.join(sorted(self._topics))})") from None
 
+    def retired_as(self, question_id: str) -> RetiredQuestion | None:
+        """Why an id is no longer asked (merged or removed), or None when it was never retired."""
+        return self._retired.get(question_id)
+
+    def resolve(self, question_id: str) -> Question | None:
+        """The live question for an id, following merges; None for a removed or unknown id."""
+        seen: set[str] = set()
+        while question_id not in self._by_id:
+            retired = self.retired_as(question_id)
+            if retired is None or retired.into is None or question_id in seen:
+                return None
+            seen.add(question_id)
+            question_id = retired.into
+        return self._by_id[question_id]
+
     @cached_property
     def with_reference(self) -> tuple[Question, ...]:
         """Questions that have a reference answer (the ones that can be graded)."""
-        return tuple(q for q in self.questions if q.reference is not None)
+        return tuple(q for q in self.questions if q.has_reference)
 
 
 def load_bank(path: Path | None = None) -> Bank:
@@ -129,6 +151,7 @@ def build_bank(parts: Iterable[BankFile], root: Path | None = None) -> Bank:
     seen: dict[str, Path] = {}
     questions: list[Question] = []
     glossary: list[GlossaryEntry] = []
+    retired: list[RetiredQuestion] = []
     parts = list(parts)
     for part in parts:
         if part.topic is None:
@@ -144,9 +167,16 @@ def build_bank(parts: Iterable[BankFile], root: Path | None = None) -> Bank:
                                 f"duplicate question id {question.id!r} (first in {seen[question.id]})")
             seen[question.id] = part.path
         questions.extend(part.questions)
+        retired.extend(part.retired)
+    for item in retired:
+        if item.id in seen:
+            raise BankError(seen[item.id], 1, f"question id {item.id!r} is both asked and retired")
+        if item.into is not None and item.into not in seen and not any(r.id == item.into for r in retired):
+            raise BankError(root or Path("."), 1, f"retired question {item.id!r} merged into unknown id "
+                            f"{item.into!r}")
     ordered = sorted(topics.values(), key=lambda p: p.topic.slug if p.topic else "")
     return Bank(topics=tuple(p.topic for p in ordered if p.topic), questions=tuple(questions),
-                glossary=tuple(glossary), root=root)
+                glossary=tuple(glossary), root=root, retired=tuple(retired))
 
 
 def load_file(path: Path, strict: bool = False) -> BankFile:
@@ -203,7 +233,8 @@ def _topic_file(path: Path, data: dict[str, Any], text: str) -> BankFile:
                                 f"this file defines topic {slug!r}")
             item["topic"] = slug
     parsed = _validate(_TopicFile, data, text, path)
-    return BankFile(path=path, topic=parsed.topic, questions=tuple(parsed.questions))
+    return BankFile(path=path, topic=parsed.topic, questions=tuple(parsed.questions),
+                    retired=tuple(parsed.retired))
 
 
 def _validate(model: type[_M], data: dict[str, Any], text: str, path: Path) -> _M:
@@ -227,7 +258,7 @@ def _validate(model: type[_M], data: dict[str, Any], text: str, path: Path) -> _
 
 def _item_label(loc: list[str | int], data: dict[str, Any]) -> str:
     """`question 'lora-1a2b3c'` (or `question #4` without an id) for errors inside a list item."""
-    if len(loc) < 2 or loc[0] not in ("questions", "glossary") or not isinstance(loc[1], int):
+    if len(loc) < 2 or loc[0] not in ("questions", "glossary", "retired") or not isinstance(loc[1], int):
         return ""
     items = data.get(str(loc[0])) or []
     item = items[loc[1]] if loc[1] < len(items) else None

@@ -186,3 +186,6 @@ def import_notes(
     typer.echo(f"{len(result.questions)} questions ({with_ref} with reference) in "
                f"{len(result.topics)} topics, "
                f"{len(result.glossary)} glossary entries; wrote {len(written)} files to {out}")
+
+
+from interviewer.cli import bank_curation as _curation  # noqa: E402,F401  (registers lint/diff/draft/accept)

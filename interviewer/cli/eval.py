@@ -25,23 +25,38 @@ def eval_command(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N rows.")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=32,
                                              help="Parallel requests for --grader llm.")] = 4,
+    split: Annotated[str | None, typer.Option("--split", help="Only rows of this split (tune or holdout).")
+                     ] = None,
+    bank_dir: Annotated[Path | None, typer.Option("--bank", help="Bank for rows with question_id "
+                                                                 "(default: the shipped bank).")] = None,
 ) -> None:
-    """Grade every row of a data file; print n, Pearson, Spearman, QWK, MAE (0-10), mean score per kind."""
+    """Grade every row of a data file; print n, Pearson, Spearman, QWK, MAE (0-10) and the mean score per
+    kind, each beside the same figure for the plain token_set_ratio baseline on the same rows."""
     from interviewer.grading import evaluation
+    from question_bank import BankError, load_bank
 
     if grader not in ("offline", "llm"):
         fail(f"unknown grader {grader!r}: use offline or llm")
     if not data.is_file():
         fail(f"{data}: no such file")
     try:
-        rows = evaluation.load_rows(data, limit)
+        rows = evaluation.load_rows(data, limit, split)
     except evaluation.EvalDataError as exc:
         fail(str(exc))
+    if not rows:
+        fail(f"{data}: no rows in split {split!r}")
+    bank = None
+    if any(r.question_id for r in rows):
+        try:
+            bank = load_bank(bank_dir)
+            evaluation.check_rows(rows, bank)
+        except (BankError, evaluation.EvalDataError) as exc:
+            fail(str(exc))
     if grader == "offline":
-        scored = evaluation.grade_rows_offline(rows, evaluation.offline_grader_for(rows))
+        scored = evaluation.grade_rows_offline(rows, evaluation.offline_grader_for(rows, bank), bank)
     else:
         judge = _llm_judge()
-        scored = asyncio.run(evaluation.grade_rows(rows, judge, concurrency=concurrency))
+        scored = asyncio.run(evaluation.grade_rows(rows, judge, concurrency=concurrency, bank=bank))
     result = evaluation.report(scored)
     if as_json:
         print_json(result.as_dict())
@@ -67,13 +82,18 @@ def _fmt(value: float) -> str:
 
 
 def _print_text(result: EvalReport, grader: str) -> None:
-    typer.echo(f"grader    {grader}")
+    from interviewer.grading.evaluation import BASELINE_NAME
+
+    base = result.baseline
+    typer.echo(f"grader    {grader}   (baseline: {BASELINE_NAME}, same rows)")
     typer.echo(f"n         {result.n}" + (f"  (ungraded: {result.ungraded})" if result.ungraded else ""))
-    for label, value in (("pearson", result.pearson), ("spearman", result.spearman), ("qwk", result.qwk),
-                         ("mae", result.mae)):
-        typer.echo(f"{label:<9} {_fmt(value)}")
+    typer.echo(f"{'':<9} {'grader':>7}  {'baseline':>8}")
+    for label in ("pearson", "spearman", "qwk", "mae"):
+        value = getattr(result, label)
+        typer.echo(f"{label:<9} {_fmt(value):>7}  {_fmt(getattr(base, label)) if base else 'n/a':>8}")
     if result.by_kind:
-        typer.echo("by kind   (n, mean score, mean human; 0-10)")
+        typer.echo("by kind   (n, mean score, baseline mean, mean human; 0-10; rows with factual errors)")
         for kind, figures in result.by_kind.items():
-            typer.echo(f"  {kind:<12} {int(figures['n']):>4}  {figures['mean_score']:>5.2f}  "
-                       f"{figures['mean_human']:>5.2f}")
+            typer.echo(f"  {kind:<14} {int(figures['n']):>4}  {figures['mean_score']:>5.2f}  "
+                       f"{figures.get('baseline_mean', math.nan):>5.2f}  {figures['mean_human']:>5.2f}  "
+                       f"{int(figures.get('with_factual_errors', 0)):>3}")

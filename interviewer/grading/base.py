@@ -45,3 +45,22 @@ def question_from_row(
         language=language,
         sources=(SourceRef(file="eval", line=1),),
     )
+
+
+def focus_on_point(question: Question, point_id: str, follow_up: str | None = None) -> Question:
+    """The question as a follow-up answer is graded: only the targeted key point counts.
+
+    The text names the follow-up (so an LLM judge knows what was asked), the reference is the point's claim
+    with the full reference after it as context, and the point keeps its accept wordings; misconceptions
+    still apply. An unknown id returns the question unchanged.
+    """
+    point = next((kp for kp in question.key_points if kp.id == point_id), None)
+    if point is None:
+        return question
+    asked = f"\n追问（只针对要点 {point.id}）：{follow_up}" if follow_up else f"\n追问要点 {point.id}"
+    return question.model_copy(update={
+        "text": f"{question.text}{asked}",
+        "reference": point.claim,
+        "key_points": (point,),
+        "kind": "explain" if question.kind != "enumerate" else "enumerate",
+    })

@@ -1,8 +1,13 @@
 """Evaluation harness: grade human-scored answers and compare (Pearson, Spearman, QWK, MAE, by kind).
 
 Rows are JSON lines `{"question", "reference", "answer", "human_score", "max_score"}` with optional `"kind"`
-and `"key_points"`. Metrics are implemented here (no scipy): Spearman uses average ranks for ties; quadratic
-weighted kappa bins both scores to the data's integer scale 0..max_score; MAE is on the 0-10 scale.
+and `"key_points"`; or bank rows `{"question_id", "answer", "human_score", "max_score", "kind"}` graded
+against that bank question (its authored key points, misconceptions and kind). `"split"` (`tune` |
+`holdout`) marks rows kept out of all tuning. Metrics are implemented here (no scipy): Spearman uses
+average ranks for ties; quadratic weighted kappa bins both scores to the data's integer scale 0..max_score;
+MAE is on the 0-10 scale.
+Every figure is also computed for the plain baseline `rapidfuzz.fuzz.token_set_ratio(reference, answer) / 10`
+on the same rows, in the same run.
 """
 
 from __future__ import annotations
@@ -14,15 +19,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from rapidfuzz import fuzz
 
-from interviewer.domain import Grade
+from interviewer.domain import Grade, Question
 from interviewer.grading.base import Grader, question_from_row
 from interviewer.grading.contrast import TopicIndex, document_of
 from interviewer.grading.idf import IdfTable, bank_documents
 from interviewer.grading.offline import OfflineGrader
+
+if TYPE_CHECKING:
+    from question_bank import Bank
 
 
 class EvalRow(BaseModel):
@@ -30,21 +39,30 @@ class EvalRow(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    question: str = Field(min_length=1)
+    question: str = ""
     reference: str | None = None
     answer: str
     human_score: float = Field(ge=0)
     max_score: float = Field(gt=0)
     kind: str | None = None
     key_points: tuple[str, ...] = ()
+    question_id: str | None = None
+    split: str | None = None
+
+    @model_validator(mode="after")
+    def _has_question(self) -> EvalRow:
+        if not self.question and not self.question_id:
+            raise ValueError("a row needs `question` (with `reference`) or `question_id`")
+        return self
 
 
 class EvalDataError(ValueError):
     """A data file that cannot be read; the message names the file and line."""
 
 
-def load_rows(path: Path, limit: int | None = None) -> list[EvalRow]:
-    """Read a JSON-lines file of EvalRow; raise EvalDataError naming file and line on the first bad row."""
+def load_rows(path: Path, limit: int | None = None, split: str | None = None) -> list[EvalRow]:
+    """Read a JSON-lines file of EvalRow (only `split`'s rows when given); raise EvalDataError naming file and
+    line on the first bad row."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -60,6 +78,8 @@ def load_rows(path: Path, limit: int | None = None) -> list[EvalRow]:
             raise EvalDataError(f"{path}:{number}: {first}") from exc
         if row.human_score > row.max_score:
             raise EvalDataError(f"{path}:{number}: human_score {row.human_score} > max_score {row.max_score}")
+        if split is not None and row.split != split:
+            continue
         rows.append(row)
         if limit is not None and len(rows) >= limit:
             break
@@ -140,15 +160,31 @@ def to_scale(score_0_10: float, max_score: float) -> int:
 
 @dataclass(frozen=True)
 class Scored:
-    """One row with the grade it received."""
+    """One row with the grade it received (and the reference it was graded against)."""
 
     row: EvalRow
     grade: Grade
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Agreement of one set of predictions with the human scores."""
+
+    pearson: float
+    spearman: float
+    qwk: float
+    mae: float
+    by_kind: dict[str, dict[str, float]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pearson": _clean(self.pearson), "spearman": _clean(self.spearman), "qwk": _clean(self.qwk),
+                "mae": _clean(self.mae), "by_kind": self.by_kind}
 
 
 @dataclass(frozen=True)
 class EvalReport:
-    """The figures `interviewer eval` prints."""
+    """The figures `interviewer eval` prints, for the grader and for the plain baseline on the same rows."""
 
     n: int
     pearson: float
@@ -157,64 +193,111 @@ class EvalReport:
     mae: float
     by_kind: dict[str, dict[str, float]]
     ungraded: int = 0
+    baseline: Metrics | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: nan becomes None."""
-
-        def clean(value: float) -> float | None:
-            return None if math.isnan(value) else round(value, 4)
-
-        return {"n": self.n, "pearson": clean(self.pearson), "spearman": clean(self.spearman),
-                "qwk": clean(self.qwk), "mae": clean(self.mae), "by_kind": self.by_kind,
-                "ungraded": self.ungraded}
+        return {"n": self.n, "pearson": _clean(self.pearson), "spearman": _clean(self.spearman),
+                "qwk": _clean(self.qwk), "mae": _clean(self.mae), "by_kind": self.by_kind,
+                "ungraded": self.ungraded,
+                "baseline": self.baseline.as_dict() if self.baseline else None,
+                "baseline_name": BASELINE_NAME}
 
 
-def report(scored: Iterable[Scored]) -> EvalReport:
-    """Compute all metrics over rows that received a score (ungraded rows are counted apart)."""
-    items = list(scored)
-    graded = [s for s in items if s.grade.score is not None]
-    human10 = [s.row.human_score * 10 / s.row.max_score for s in graded]
-    pred = [float(s.grade.score or 0.0) for s in graded]
-    scale = max((s.row.max_score for s in graded), default=10.0)
+BASELINE_NAME = "rapidfuzz.fuzz.token_set_ratio(reference, answer) / 10"
+
+
+def _clean(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
+
+
+def baseline_score(reference: str | None, answer: str) -> float:
+    """The plain baseline every figure is compared with."""
+    return fuzz.token_set_ratio(reference or "", answer) / 10
+
+
+def _metrics(items: Sequence[tuple[Scored, float]], scale: float) -> Metrics:
+    human10 = [s.row.human_score * 10 / s.row.max_score for s, _ in items]
+    pred = [p for _, p in items]
     n_classes = round(scale) + 1
     qwk = quadratic_weighted_kappa(
         [to_scale(h, scale) for h in human10], [to_scale(p, scale) for p in pred], n_classes
     )
     mae = sum(abs(p - h) for p, h in zip(pred, human10, strict=True)) / len(pred) if pred else math.nan
-    kinds: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for s, p, h in zip(graded, pred, human10, strict=True):
+    kinds: dict[str, list[tuple[float, float, bool]]] = defaultdict(list)
+    for (s, p), h in zip(items, human10, strict=True):
         if s.row.kind:
-            kinds[s.row.kind].append((p, h))
+            kinds[s.row.kind].append((p, h, bool(s.grade.factual_errors)))
     by_kind = {
-        kind: {"n": len(v), "mean_score": round(sum(p for p, _ in v) / len(v), 2),
-               "mean_human": round(sum(h for _, h in v) / len(v), 2)}
+        kind: {"n": len(v), "mean_score": round(sum(p for p, _, _ in v) / len(v), 2),
+               "mean_human": round(sum(h for _, h, _ in v) / len(v), 2),
+               "max_score": round(max(p for p, _, _ in v), 2),
+               "with_factual_errors": sum(1 for *_, e in v if e)}
         for kind, v in sorted(kinds.items())
     }
-    return EvalReport(len(graded), pearson(pred, human10), spearman(pred, human10), qwk, mae, by_kind,
-                      ungraded=len(items) - len(graded))
+    return Metrics(pearson(pred, human10), spearman(pred, human10), qwk, mae, by_kind)
 
 
-def offline_grader_for(rows: Sequence[EvalRow]) -> OfflineGrader:
+def report(scored: Iterable[Scored]) -> EvalReport:
+    """Compute all metrics over rows that received a score (ungraded rows are counted apart), and the same
+    metrics for the baseline on those rows."""
+    items = list(scored)
+    graded = [s for s in items if s.grade.score is not None]
+    scale = max((s.row.max_score for s in graded), default=10.0)
+    main = _metrics([(s, float(s.grade.score or 0.0)) for s in graded], scale)
+    base = _metrics([(s, baseline_score(s.reference, s.row.answer)) for s in graded], scale)
+    for kind, figures in base.by_kind.items():
+        figures.pop("with_factual_errors", None)
+        main.by_kind[kind]["baseline_mean"] = figures["mean_score"]
+    return EvalReport(len(graded), main.pearson, main.spearman, main.qwk, main.mae, main.by_kind,
+                      ungraded=len(items) - len(graded), baseline=base)
+
+
+def offline_grader_for(rows: Sequence[EvalRow], bank: Bank | None = None) -> OfflineGrader:
     """An offline grader whose IDF and contrast set cover the bank and the rows' own questions."""
-    own = [document_of(r.question, r.reference) for r in rows]
-    idf = IdfTable.from_texts(bank_documents() + own)
-    topics = TopicIndex([d for d in bank_documents() + own if d.split("\n", 1)[1].strip()], idf)
+    documents = bank_documents(bank)
+    own = [document_of(r.question, r.reference) for r in rows if not r.question_id]
+    idf = IdfTable.from_texts(documents + own)
+    topics = TopicIndex([d for d in documents + own if d.split("\n", 1)[1].strip()], idf)
     return OfflineGrader(idf=idf, topics=topics)
 
 
-async def grade_rows(rows: Sequence[EvalRow], grader: Grader, concurrency: int = 4) -> list[Scored]:
+def question_for(row: EvalRow, bank: Bank | None) -> Question:
+    """The question a row is graded against: its bank question (following merges), or one built from it."""
+    if row.question_id:
+        if bank is None:
+            raise EvalDataError(f"row with question_id {row.question_id!r} needs the bank")
+        question = bank.resolve(row.question_id)
+        if question is None:
+            raise EvalDataError(f"question_id {row.question_id!r} is not in the bank")
+        return question
+    return question_from_row(row.question, row.reference, row.key_points)
+
+
+def check_rows(rows: Sequence[EvalRow], bank: Bank | None) -> None:
+    """Raise EvalDataError for a row whose bank question is missing, before any grading."""
+    for row in rows:
+        question_for(row, bank)
+
+
+async def grade_rows(rows: Sequence[EvalRow], grader: Grader, concurrency: int = 4,
+                     bank: Bank | None = None) -> list[Scored]:
     """Grade every row (at most `concurrency` at once for remote graders), in input order."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(row: EvalRow) -> Scored:
-        question = question_from_row(row.question, row.reference, row.key_points)
+        question = question_for(row, bank)
         async with gate:
-            return Scored(row, await grader.grade(question, row.answer))
+            return Scored(row, await grader.grade(question, row.answer), question.reference)
 
     return list(await asyncio.gather(*(one(row) for row in rows)))
 
 
-def grade_rows_offline(rows: Sequence[EvalRow], grader: OfflineGrader) -> list[Scored]:
+def grade_rows_offline(rows: Sequence[EvalRow], grader: OfflineGrader,
+                       bank: Bank | None = None) -> list[Scored]:
     """Synchronous fast path for the offline grader."""
-    return [Scored(row, grader.grade_sync(question_from_row(row.question, row.reference, row.key_points),
-                                          row.answer)) for row in rows]
+    scored = []
+    for row in rows:
+        question = question_for(row, bank)
+        scored.append(Scored(row, grader.grade_sync(question, row.answer), question.reference))
+    return scored

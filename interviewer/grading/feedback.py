@@ -24,6 +24,18 @@ class FeedbackFacts:
     empty: bool = False
     no_reference: bool = False
     steered: bool = False  # the answer tried to instruct the grader; that text was ignored
+    corrections: tuple[str, ...] = ()  # of misconceptions the answer asserted
+    suspect: str | None = None  # retraction | repetition | word_salad: why the score was capped
+
+
+_SUSPECT = {
+    "zh": {"retraction": "答案推翻了自己前面的说法，按错误作答处理，分数封顶。",
+           "repetition": "答案重复同样的内容，重复部分不计分，分数封顶。",
+           "word_salad": "答案只是把术语打乱堆在一起，没有成句的解释，分数封顶。"},
+    "en": {"retraction": "The answer retracts its own claims; it is graded as wrong and capped.",
+           "repetition": "The answer repeats the same text; repeats earn nothing and the score is capped.",
+           "word_salad": "The answer is terms in random order, not sentences; the score is capped."},
+}
 
 
 def _short(text: str) -> str:
@@ -46,6 +58,11 @@ _STEERED = {
 def write_feedback(facts: FeedbackFacts) -> str:
     """Feedback text for one grade (zh or en)."""
     body = _zh(facts) if facts.language == "zh" else _en(facts)
+    extra = [_SUSPECT[facts.language][facts.suspect]] if facts.suspect else []
+    label = "纠正：" if facts.language == "zh" else "Correction: "
+    extra += [f"{label}{c}" for c in facts.corrections]
+    if extra:
+        body = ("" if facts.language == "zh" else " ").join([body, *extra]).strip()
     if not facts.steered:
         return body
     return _STEERED["zh"] + body if facts.language == "zh" else f"{_STEERED['en']} {body}"

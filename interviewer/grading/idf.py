@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interviewer.grading.text import analyse
 
@@ -63,19 +64,25 @@ class IdfTable:
         return self._weight(self.bigram_df.get(gram, 1))
 
 
+if TYPE_CHECKING:
+    from question_bank import Bank
+
 _bank_lock = threading.Lock()
 _bank_table: IdfTable | None = None
 
 
-def bank_documents() -> list[str]:
-    """Question text + reference of every bank question; [] when the bank cannot be loaded."""
-    try:
-        from question_bank import load_bank
+def bank_documents(bank: Bank | None = None) -> list[str]:
+    """Question text + reference of every question of `bank` (default: the shipped bank; [] when it cannot
+    be loaded)."""
+    if bank is None:
+        try:
+            from question_bank import load_bank
 
-        bank = load_bank()
-    except Exception:  # the grader must work without a bank (tests, eval on other data)
-        return []
-    return [f"{q.text}\n{q.reference or ''}" for q in bank.questions]
+            bank = load_bank()
+        except Exception:  # the grader must work without a bank (tests, eval on other data)
+            return []
+    return [f"{q.text}\n{q.reference or ''}" for q in bank.questions
+            if q.has_reference or q.reference is None]
 
 
 def bank_idf() -> IdfTable:

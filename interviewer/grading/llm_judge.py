@@ -6,7 +6,8 @@ answer fenced between random markers, and must reply with JSON constrained by a 
 schema violation, truncation) gets one retry; then the offline grade is returned with flag `llm_fallback`
 and a note saying why.
 An answer that tries to steer the grader is graded twice, as written and without the steering text, and the
-lower grade counts, so injected text can never raise a score.
+lower grade counts, so injected text can never raise a score. A judge's high score for an answer the offline
+grader finds off-topic is capped to the offline band and flagged `grader_disagreement` (`_cross_check`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from interviewer.config import Settings
-from interviewer.domain import Grade, GradeFlag, Language, Question, verdict_for
+from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
 from interviewer.grading.base import Grader
 from interviewer.grading.injection import scan_answer
 from interviewer.grading.offline import OfflineGrader
@@ -38,6 +39,11 @@ ERROR_MAX_CHARS = 160
 MAX_ERRORS = 3
 SCHEMA_NAME = "interview_grade"
 _MAX_TOKENS_CAP = 4096
+DISAGREEMENT_GAP = 5.0
+"""Judge minus offline score from which a judge's grade of an answer the offline grader finds off-topic is
+not trusted."""
+BAND_TOP: dict[Verdict, float] = {Verdict.WRONG: 2.0, Verdict.WEAK: 5.0, Verdict.ADEQUATE: 7.5}
+"""Highest score (in the judge's half steps) inside each verdict band."""
 _INJECTION_NOTE = "the answer tries to steer the grader: graded with and without that text, the lower counts"
 
 
@@ -105,7 +111,8 @@ class LLMJudge:
             return await self.fallback.grade(question, answer, language=language)
         feedback_language = language or _language_of(stripped, question.language)
         if not injection:
-            return await self._judge_with_fallback(question, answer, feedback_language, started)
+            judged = await self._judge_with_fallback(question, answer, feedback_language, started)
+            return await self._cross_check(question, answer, judged, feedback_language)
         as_written, without = await asyncio.gather(
             self._judge_with_fallback(question, answer, feedback_language, started),
             self._judge_with_fallback(question, stripped, feedback_language, started),
@@ -113,7 +120,29 @@ class LLMJudge:
         lower = min((as_written, without), key=lambda g: g.score if g.score is not None else -1.0)
         note = "; ".join(n for n in (lower.note, _INJECTION_NOTE) if n)
         flags = _merge(lower.flags, GradeFlag.INJECTION_ATTEMPT)
-        return lower.model_copy(update={"flags": flags, "note": note})
+        lower = lower.model_copy(update={"flags": flags, "note": note})
+        return await self._cross_check(question, stripped, lower, feedback_language)
+
+    async def _cross_check(self, question: Question, answer: str, judged: Grade, language: Language) -> Grade:
+        """Keep a judge's high score only when the offline grader sees the answer on topic.
+
+        When the judge scores DISAGREEMENT_GAP or more above an offline grade in the lowest band (off-topic,
+        nothing covered), the grade keeps the offline band's top, says both scores, and drops confidence.
+        """
+        if judged.score is None or GradeFlag.LLM_FALLBACK.value in judged.flags:
+            return judged
+        offline = await self.fallback.grade(question, answer, language=language)
+        if offline.score is None or offline.verdict is not Verdict.WRONG or \
+                judged.score - offline.score < DISAGREEMENT_GAP:
+            return judged
+        capped = min(judged.score, BAND_TOP[offline.verdict])
+        note = (f"LLM judge {self.name} gave {judged.score:.1f}/10, offline grader {offline.grader} "
+                f"{offline.score:.1f}/10 ({offline.verdict.value}); kept the offline band")
+        return judged.model_copy(update={
+            "score": capped, "verdict": verdict_for(capped), "confidence": min(judged.confidence, 0.3),
+            "flags": _merge(_merge(judged.flags, GradeFlag.GRADER_DISAGREEMENT), GradeFlag.LOW_CONFIDENCE),
+            "note": "; ".join(n for n in (judged.note, note) if n),
+        })
 
     async def _judge_with_fallback(
         self, question: Question, answer: str, feedback_language: Language, started: float

@@ -8,6 +8,11 @@ score = 10 x coverage^0.6 x (0.3 + 0.7 x explanation) x relevance, where
 - relevance shrinks the score when the answer's specific words are foreign to the question, or when the
   answer is closer to another bank question than to its own (`contrast`).
 The answer is graded after `strip_injection`, so injected instructions never raise a score.
+
+Questions with authored key points (schema v2: `accept` wordings) take the keyed path instead (`offline-v2`):
+coverage is the weighted share of key points evidenced by their wordings or their claim's words; `kind`
+decides how much a terse list counts (fully for `enumerate`, capped elsewhere); asserted misconceptions,
+retractions, repetition and word salad cap the score at TAMPER_CAP and are listed as factual errors.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
+from interviewer.grading import tamper
+from interviewer.grading.accept import clean
 from interviewer.grading.contrast import TopicIndex, bank_topics, document_of
 from interviewer.grading.evidence import (
     AnswerIndex,
@@ -31,10 +38,16 @@ from interviewer.grading.evidence import (
 from interviewer.grading.feedback import FeedbackFacts, write_feedback
 from interviewer.grading.idf import IdfTable, bank_idf
 from interviewer.grading.injection import scan_answer
+from interviewer.grading.keyed import assess_keyed
 from interviewer.grading.lexicon import DONT_KNOW, TERMS
 from interviewer.grading.text import Analysis, analyse, detect_language, normalise, split_units
 
 NAME = "offline-v1"
+KEYED_NAME = "offline-v2"
+"""The grader name when the question's authored key points were used."""
+TAMPER_CAP = 3.0
+"""Highest score of an answer that asserts a misconception, retracts itself, repeats itself or is word
+salad."""
 _DONT_KNOW = re.compile(rf"^\s*(?:{DONT_KNOW})[\s。.!！]*$", re.IGNORECASE)
 _CANONICAL_TERMS = frozenset(canonical for canonical, _ in TERMS)
 _LOW_CONFIDENCE = 0.5
@@ -67,6 +80,9 @@ class Assessment:
     units: tuple[Unit, ...]
     flags: tuple[str, ...] = ()
     details: dict[str, float] = field(default_factory=dict)
+    factual_errors: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+    grader: str = NAME
 
 
 def _cross_lingual(reference: Analysis) -> Analysis:
@@ -115,13 +131,15 @@ class OfflineGrader:
     def grade_sync(self, question: Question, answer: str, *, language: Language | None = None) -> Grade:
         """Grade one answer; never raises for any answer text."""
         started = time.perf_counter()
-        cleaned, injection = scan_answer(answer)
+        cleaned, injection = scan_answer(clean(answer))
         feedback_language = language or _answer_language(cleaned, question.language)
         flags: list[str] = [GradeFlag.INJECTION_ATTEMPT] if injection else []
         if cleaned.strip() and detect_language(cleaned) != question.language:
             flags.append(GradeFlag.LANGUAGE_MISMATCH)
-        if question.reference is None:
+        if not question.has_reference:
             return self._ungraded(question, feedback_language, flags, started)
+        if question.status == "seed":
+            flags.append(GradeFlag.UNREVIEWED_REFERENCE)
         if _is_empty(cleaned):
             flags.append(GradeFlag.EMPTY_ANSWER)
             facts = FeedbackFacts(language=feedback_language, empty=True, steered=bool(injection),
@@ -133,7 +151,33 @@ class OfflineGrader:
         return self._grade_from(question, result, feedback_language, started)
 
     def assess(self, question: Question, answer: str, *, flags: list[str] | None = None) -> Assessment:
-        """Measure coverage, relevance and explanation of an (already stripped) answer."""
+        """Measure an (already stripped) answer, with the keyed path when the question has authored key
+        points, and apply the caps for misconceptions and gaming."""
+        repetition = tamper.remove_repeats(answer)
+        text = repetition.text
+        flags = list(flags or [])
+        if question.authored_key_points:
+            result = assess_keyed(question, text, flags, self._recall, self._relevance)
+        else:
+            result = self._assess_lexical(question, text, flags=flags)
+        errors, corrections, caps = list(result.factual_errors), list(result.corrections), []
+        if repetition.repeated:
+            caps.append(GradeFlag.REPETITION)
+        if tamper.retracts(text):
+            caps.append(GradeFlag.RETRACTION)
+            errors.append("答案最后推翻了自己前面的说法 (the answer retracts its own claims)")
+        if tamper.word_salad(analyse(text), analyse(question.reference or ""), text):
+            caps.append(GradeFlag.WORD_SALAD)
+        if errors and GradeFlag.MISCONCEPTION in result.flags:
+            caps.append(GradeFlag.MISCONCEPTION)
+        score = min(result.score, TAMPER_CAP) if caps else result.score
+        return replace(result, score=score, flags=tuple(dict.fromkeys((*result.flags, *caps))),
+                       factual_errors=tuple(dict.fromkeys(errors)),
+                       corrections=tuple(dict.fromkeys(corrections)))
+
+    def _assess_lexical(self, question: Question, answer: str, *, flags: list[str] | None = None
+                        ) -> Assessment:
+        """Measure coverage, relevance and explanation of an (already stripped) answer (`offline-v1`)."""
         flags = list(flags or [])
         mismatch = GradeFlag.LANGUAGE_MISMATCH in flags
         ans = analyse(answer)
@@ -207,14 +251,17 @@ class OfflineGrader:
             score=result.score,
             question=question.text,
             steered=GradeFlag.INJECTION_ATTEMPT in result.flags,
+            corrections=result.corrections,
+            suspect=_suspect(result.flags),
         )
         return Grade(
             score=result.score,
             verdict=verdict_for(result.score),
             covered=tuple(u.id for u in covered if u.id),
             missed=tuple(u.id for u in missed if u.id),
+            factual_errors=result.factual_errors,
             feedback=write_feedback(facts),
-            grader=NAME,
+            grader=result.grader,
             confidence=round(result.confidence, 2),
             flags=result.flags,
             latency_ms=_ms(started),
@@ -226,6 +273,14 @@ class OfflineGrader:
                               steered=GradeFlag.INJECTION_ATTEMPT in flags)
         return Grade(score=None, verdict=Verdict.UNGRADED, feedback=write_feedback(facts), grader=NAME,
                      confidence=0.0, flags=tuple(dict.fromkeys(flags)), latency_ms=_ms(started))
+
+
+def _suspect(flags: tuple[str, ...]) -> str | None:
+    """The first gaming pattern found, for the feedback."""
+    for flag in (GradeFlag.RETRACTION, GradeFlag.REPETITION, GradeFlag.WORD_SALAD):
+        if flag in flags:
+            return flag.value
+    return None
 
 
 def _units(question: Question) -> list[Unit]:

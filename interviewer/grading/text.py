@@ -132,8 +132,12 @@ def _is_cjk_word(token: str) -> bool:
     return bool(_CJK.match(token))
 
 
-def _segment(text: str) -> list[str]:
+def segment(text: str) -> list[str]:
+    """jieba tokens of a normalised text, blanks dropped."""
     return [tok for tok in _jieba().lcut(text) if tok.strip()]
+
+
+_segment = segment
 
 
 def _classify(token: str) -> tuple[str | None, bool]:

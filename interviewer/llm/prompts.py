@@ -17,7 +17,7 @@ from importlib import resources
 from string import Template
 from typing import Literal, Protocol
 
-from interviewer.domain import KeyPoint, Language, Question
+from interviewer.domain import KeyPoint, Language, Misconception, Question
 from interviewer.llm.base import ChatMessage
 
 Kind = Literal["judge", "follow_up", "clarify"]
@@ -93,11 +93,21 @@ def neutralise(text: str) -> str:
     return _CONTROL_TOKEN.sub(r"<| \1 |>", text)
 
 
-def format_key_points(key_points: Sequence[KeyPoint], language: Language) -> str:
-    """`k1. text` lines (the judge answers with these ids)."""
+_MISCONCEPTIONS = {"zh": "常见错误（回答若这样说，列入 factual_errors 并给低分）：",
+                   "en": "Common misconceptions (an answer that states one goes in factual_errors and scores "
+                         "low):"}
+
+
+def format_key_points(key_points: Sequence[KeyPoint], language: Language,
+                      misconceptions: Sequence[Misconception] = ()) -> str:
+    """`k1. claim` lines (the judge answers with these ids), then the misconceptions with corrections."""
     if not key_points:
         return _NO_KEY_POINTS[language]
-    return "\n".join(f"{kp.id}. {kp.text}" for kp in key_points)
+    lines = [f"{kp.id}. {kp.text}" for kp in key_points]
+    if misconceptions:
+        lines += ["", _MISCONCEPTIONS[language]]
+        lines += [f"- {m.claim} → {m.correction}" for m in misconceptions]
+    return "\n".join(lines)
 
 
 def shared_prefix(question: Question, *, language: Language, persona: Persona = "standard") -> ChatMessage:
@@ -111,7 +121,7 @@ def shared_prefix(question: Question, *, language: Language, persona: Persona = 
             language,
             question=question.text.strip(),
             reference=(question.reference or "").strip() or _NO_REFERENCE[language],
-            key_points=format_key_points(question.key_points, language),
+            key_points=format_key_points(question.key_points, language, question.misconceptions),
         ),
     ]
     return {"role": "system", "content": "\n\n".join(parts)}

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from interviewer.domain import KeyPoint
+from interviewer.grading.base import focus_on_point
 from interviewer.services.answer_kind import is_dont_know, is_junk, looks_like_clarification
 from interviewer.services.engine_api import (
     WARNING_FRACTION,
@@ -213,7 +214,10 @@ class InterviewEngine(SessionMixin):
             elif is_junk(answer):
                 grade = zero_grade(question, self._language, junk=True)
             else:
-                outcome = await grade_with_fallback(self._grader, self._fallback_grader, question, answer,
+                # A follow-up answer is graded against the point it targets, not the whole question.
+                graded_as = question if part is turn.main or part.key_point_id is None else \
+                    focus_on_point(question, part.key_point_id, part.prompt)
+                outcome = await grade_with_fallback(self._grader, self._fallback_grader, graded_as, answer,
                                                     self._language, self._grade_timeout_s)
                 grade, fell_back = outcome.grade, outcome.fell_back
         finally:

@@ -1,6 +1,7 @@
 """Follow-ups and clarification replies: offline templates, and a guard that keeps the reference secret.
 
-Offline follow-ups are built from the missed key point without quoting it: the template names at most one
+Offline follow-ups ask the missed key point's authored `follow_up` when the bank has one. Otherwise they are
+built from the missed key point without quoting it: the template names at most one
 short term of the key point (a hint of direction, like a human interviewer's "what about the scaling?"),
 never its sentence, in the session's language and the interviewer's persona.
 
@@ -176,6 +177,12 @@ def _candidate_terms(text: str) -> list[str]:
 def template_follow_up(request: FollowUpRequest) -> str:
     """The offline follow-up for `request` (never quotes the key point or the reference)."""
     with_hint, without = _FOLLOW_UP[request.language][request.persona]
+    authored = request.key_point.follow_up if request.key_point is not None else None
+    if authored and request.language == request.question.language:
+        # The bank's own follow-up for this point, written by the question's author.
+        text = _AGAIN[request.language] + authored if request.index > 1 else authored
+        if not LeakChecker(request.question).leaks(authored):
+            return text
     hint = hint_term(request.key_point, request.question)
     text = with_hint.format(hint=hint) if hint else without
     if request.index > 1:

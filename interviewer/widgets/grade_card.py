@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Collapsible, Markdown, Static
 
-from interviewer.domain import Grade, Question, Verdict
+from interviewer.domain import Grade, GradeFlag, Question, Verdict
 from interviewer.widgets.safe_text import safe_text, strip_controls, trusted_markdown
 
 VERDICT_STYLE = {
@@ -32,6 +32,8 @@ def grader_label(grader: str) -> str:
         return f"LLM judge ({grader[4:]})"
     if grader.startswith("offline"):
         return f"offline grader ({grader})"
+    if grader == "engine":
+        return "interview rules"  # skipped / "I don't know" / empty: scored 0 by the session, not a model
     return grader
 
 
@@ -41,13 +43,32 @@ def point_texts(question: Question, ids: tuple[str, ...]) -> list[str]:
     return [by_id.get(i, i) for i in ids]
 
 
-def grade_summary(grade: Grade) -> Text:
-    """`7.5/10  ADEQUATE  · offline grader (offline-v1)` as styled text."""
+CONFIDENT = 0.7
+"""From this confidence on the card says nothing about it; below, it says how sure the grade is."""
+
+
+def confidence_label(grade: Grade) -> str | None:
+    """`low confidence` / `medium confidence` when the grade is not sure; None for a confident grade."""
+    if grade.score is None or grade.grader == "self" or grade.confidence >= CONFIDENT:
+        return None
+    return "low confidence" if grade.confidence < 0.5 else "medium confidence"
+
+
+def grade_summary(grade: Grade, question: Question | None = None) -> Text:
+    """`7.5/10  ADEQUATE  · offline grader (offline-v2) · low confidence` as styled text; a seed reference
+    adds `reference not reviewed`."""
     score = "–" if grade.score is None else f"{grade.score:.1f}/10"
     line = Text(score, style="bold")
     line.append("  ")
     line.append(grade.verdict.value.upper(), style=VERDICT_STYLE.get(grade.verdict, "bold"))
     line.append(f"  · {grader_label(grade.grader)}", style="dim")
+    confidence = confidence_label(grade)
+    if confidence:
+        line.append(f" · {confidence}", style="yellow")
+    if GradeFlag.GRADER_DISAGREEMENT.value in grade.flags:
+        line.append(" · graders disagree", style="yellow")
+    if question is not None and question.status == "seed" and question.reference is not None:
+        line.append(" · reference not reviewed", style="yellow")
     return line
 
 
@@ -88,7 +109,7 @@ class GradeCard(Vertical):
         self.border_title = "Grade"
 
     def compose(self) -> ComposeResult:
-        yield Static(grade_summary(self.grade), classes="grade-summary")
+        yield Static(grade_summary(self.grade, self.question), classes="grade-summary")
         points = points_text(self.question, self.grade)
         if points is not None:
             yield Static(points, classes="grade-points")

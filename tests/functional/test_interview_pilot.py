@@ -265,3 +265,52 @@ async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo,
         assert screen.query_one(AnswerEditor).text == ""
         clock.advance(10)
         assert screen.engine.remaining_time().question_s == before - 10
+
+
+async def test_follow_up_answer_covering_its_point_turns_it_covered(repo, db_url):
+    """Offline, with an authored key point: the template asks the point's own follow-up, the follow-up answer
+    is graded against that point only, the point turns ✓ and the question's score goes up."""
+    from interviewer.domain import KeyPoint
+    from interviewer.grading.offline import OfflineGrader
+    from question_bank import Bank
+    from tests.functional.fakes import QUESTIONS, TOPICS
+
+    points = (
+        KeyPoint(id="k1", claim="点积的方差随维度 d_k 线性增大", accept=("方差随维度增大", "方差变大", "variance grows"),
+                 follow_up="除以 √d_k 之前，点积的数值分布有什么问题？"),
+        KeyPoint(id="k2", claim="softmax 饱和，梯度变得很小", accept=("softmax 饱和", "梯度很小", "梯度消失"),
+                 follow_up="如果不缩放，softmax 和它的梯度会怎样？"),
+    )
+    question = QUESTIONS[0].model_copy(update={"key_points": points, "status": "authored", "kind": "explain",
+                                               "citations": ("Vaswani et al. 2017",)})
+    bank = Bank(topics=TOPICS[:1], questions=(question,))
+    clock = FakeClock(wall=FIXED_NOW)
+    from interviewer.services.engine import InterviewEngine
+
+    services = UiServices(Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
+                          engine_factory=lambda: InterviewEngine(bank=bank, store=repo, grader=OfflineGrader(),
+                                                                 clock=clock))
+    app = make_app(services=services, animations=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
+                       and app.screen.phase is ea.Phase.ANSWERING)
+        screen = app.screen
+        editor = screen.query_one(AnswerEditor)
+        editor.insert("因为点积的方差会随着维度变大，所以要除以根号 d_k 把它缩回来。")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.engine.state.follow_up_index == 1
+                       and screen.phase is ea.Phase.ANSWERING)
+        turn = screen.engine.state.current
+        before = turn.grade  # the question's grade after the main answer
+        assert before is not None and before.covered == ("k1",) and before.missed == ("k2",)
+        asked = screen.transcript.query_one(".follow-up").source
+        assert "softmax 和它的梯度会怎样" in asked  # the authored follow-up of the missed point
+        editor.insert("不缩放的话数值太大，softmax 会饱和成接近 one-hot，反向传播时梯度很小，训练很慢。")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(screen.query(GradeCard)) >= 1)
+        after = screen.query(GradeCard).last().grade  # the card shows the question's merged grade
+        assert after.covered == ("k1", "k2") and after.missed == ()
+        assert after.score is not None and before.score is not None and after.score > before.score
+        assert turn.question.id == question.id

@@ -67,8 +67,10 @@ def test_check_good_files_and_dirs() -> None:
 
 
 def test_show_on_shipped_bank_by_listed_id() -> None:
+    from question_bank import load_bank
+
     rows = json.loads(_run("list", "--topic", "llm-concepts", "--json").output)
-    assert len(rows) == 30
+    assert len(rows) == len(load_bank().by_topic("llm-concepts")) >= 10
     result = _run("show", rows[0]["id"])
     assert result.exit_code == 0 and rows[0]["text"] in result.output
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from question_bank import Bank, BankError, load_bank
-from question_bank.loader import DATA_DIR, load_file
+from question_bank.loader import DATA_DIR, RAW_DIR, load_file
 
 GOOD = Path(__file__).resolve().parents[1] / "data" / "bank" / "good"
 
@@ -17,7 +17,7 @@ GOOD = Path(__file__).resolve().parents[1] / "data" / "bank" / "good"
 def test_default_path_is_the_shipped_package_data() -> None:
     bank = load_bank()
     assert bank.root == DATA_DIR
-    assert (DATA_DIR / "import-report.json").is_file()
+    assert (RAW_DIR / "import-report.json").is_file()  # the report belongs to the raw layer
     assert len(bank.questions) > 150
     assert {t.slug for t in bank.topics} >= {"peft", "fine-tuning", "llm-concepts"}
 

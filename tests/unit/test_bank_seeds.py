@@ -1,5 +1,5 @@
-"""Acceptance on the real seed notes: every heading accounted for, merge results, no junk, and the shipped
-bank is exactly what the importer produces (byte for byte)."""
+"""Acceptance on the real seed notes: every heading accounted for, merge results, no junk, and the raw layer
+(`question_bank/raw`) is exactly what the importer produces (byte for byte)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from interviewer.cli.main import app
 from question_bank import load_bank
 from question_bank.importer import ImportResult, render, run_import
-from question_bank.loader import DATA_DIR
+from question_bank.loader import RAW_DIR
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +24,21 @@ def imported() -> ImportResult:
     return run_import(sorted(SEEDS_DIR.glob("*.txt")))
 
 
-def test_shipped_bank_is_the_import_of_the_seeds(imported: ImportResult) -> None:
+def test_raw_layer_is_the_import_of_the_seeds(imported: ImportResult) -> None:
     files = render(imported)
-    shipped = {p.name for p in DATA_DIR.iterdir() if p.suffix in (".yaml", ".json")}
+    shipped = {p.name for p in RAW_DIR.iterdir() if p.suffix in (".yaml", ".json")}
     assert set(files) == shipped
     for name, text in files.items():
-        assert (DATA_DIR / name).read_bytes() == text.encode("utf-8"), f"{name} differs: re-run the import"
+        assert (RAW_DIR / name).read_bytes() == text.encode("utf-8"), f"{name} differs: re-run the import"
 
 
-def test_cli_import_reproduces_shipped_files(seeds_dir: Path, tmp_path: Path) -> None:
+def test_cli_import_reproduces_raw_files(seeds_dir: Path, tmp_path: Path) -> None:
     files = sorted(str(p) for p in seeds_dir.glob("*.txt"))
     result = CliRunner().invoke(app, ["bank", "import", *files, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert f"{len(load_bank().questions)} questions" in result.output
+    assert f"{len(load_bank(RAW_DIR).questions)} questions" in result.output
     for path in tmp_path.iterdir():
-        assert path.read_bytes() == (DATA_DIR / path.name).read_bytes(), path.name
+        assert path.read_bytes() == (RAW_DIR / path.name).read_bytes(), path.name
 
 
 def test_every_question_heading_is_accounted_for(imported: ImportResult) -> None:
@@ -104,15 +104,15 @@ def test_ids_are_stable_slug_plus_hash(imported: ImportResult) -> None:
     assert len({q.id for q in imported.questions}) == len(imported.questions)
 
 
-def test_stats_json_on_the_shipped_bank() -> None:
-    result = CliRunner().invoke(app, ["bank", "stats", "--json"])
+def test_stats_json_on_the_raw_layer() -> None:
+    result = CliRunner().invoke(app, ["bank", "stats", "--json", "--bank", str(RAW_DIR)])
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert {"questions", "with_reference", "glossary", "by_topic"} <= set(data)
-    assert data["questions"] == len(load_bank().questions) > 150
+    assert data["questions"] == len(load_bank(RAW_DIR).questions) > 150
     assert data["with_reference"] >= 70
     assert sum(t["questions"] for t in data["by_topic"].values()) == data["questions"]
-    report = json.loads((DATA_DIR / "import-report.json").read_text(encoding="utf-8"))
+    report = json.loads((RAW_DIR / "import-report.json").read_text(encoding="utf-8"))
     assert report["summary"]["questions"] == data["questions"]
 
 
@@ -123,4 +123,4 @@ def test_ids_do_not_depend_on_the_duplicate_finder() -> None:
     assert question_id("peft", "LoRA 的思路是什么?") == "peft-b4a908fe"
     assert question_id("peft", "  LoRA的思路是什么？") == "peft-b4a908fe"
     assert question_id("advanced", "如何让大模型处理更长的文本?") == "advanced-43e9877b"
-    assert load_bank().get("advanced-43e9877b").text == "如何让大模型处理更长的文本?"
+    assert load_bank(RAW_DIR).get("advanced-43e9877b").text == "如何让大模型处理更长的文本?"

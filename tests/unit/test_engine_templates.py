@@ -21,10 +21,13 @@ from question_bank import load_bank
 from tests.engine_support import question
 
 
-def _shares_run(text: str, secret: str, size: int = LEAK_WINDOW) -> bool:
+def _shares_run(text: str, secret: str, size: int = LEAK_WINDOW, public: str = "") -> bool:
+    """A run of `size` characters of `secret` in `text` that the candidate has not seen in `public`."""
     squeeze = "".join(text.split()).lower()
     secret = "".join(secret.split()).lower()
-    return any(secret[i:i + size] in squeeze for i in range(len(secret) - size + 1))
+    seen = "".join(public.split()).lower()
+    return any(secret[i:i + size] in squeeze and secret[i:i + size] not in seen
+               for i in range(len(secret) - size + 1))
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +46,27 @@ def test_templates_never_quote_the_reference_or_a_key_point(bank_questions):
             text = template_follow_up(request)
             assert text.strip()
             assert kp.text not in text
-            assert not _shares_run(text, q.reference), (q.id, text)
+            assert not _shares_run(text, q.reference, public=q.text), (q.id, text)
             checked += 1
         clarify = ClarificationRequest(question=q, text="是指什么？", exchanges=(), persona=persona,
                                        language=language)
         clarification = template_clarification(clarify)
         assert not _shares_run(clarification, q.reference)
     assert checked > 300
+
+
+def test_authored_follow_up_is_asked_for_the_missed_point():
+    base = question("attention", 1)
+    point = KeyPoint(id="k1", claim="缩放因子是 1/sqrt(d_k)", accept=("sqrt(d_k)",),
+                     follow_up="为什么要除以那个缩放因子？")
+    q = base.model_copy(update={"key_points": (point,), "language": "zh"})
+    first = FollowUpRequest(question=q, exchanges=(), key_point=point, missed=(point,), index=1,
+                            persona="standard", language="zh")
+    assert template_follow_up(first) == "为什么要除以那个缩放因子？"
+    second = template_follow_up(FollowUpRequest(**{**first.__dict__, "index": 2}))
+    assert second.endswith("为什么要除以那个缩放因子？") and second != point.follow_up
+    english = template_follow_up(FollowUpRequest(**{**first.__dict__, "language": "en"}))
+    assert english != point.follow_up  # the authored text is Chinese: an English session gets the template
 
 
 def test_templates_follow_language_and_persona():

@@ -71,10 +71,29 @@ def test_report_mae_on_ten_point_scale_and_by_kind() -> None:
     result = report(items)
     assert result.n == 3 and result.ungraded == 1
     assert result.mae == pytest.approx((2 + 1 + 0) / 3)  # humans 10, 0, 5 on the 0-10 scale
-    assert result.by_kind == {"a": {"n": 2, "mean_score": 4.5, "mean_human": 5.0},
-                              "b": {"n": 1, "mean_score": 5.0, "mean_human": 5.0}}
+    picked = {k: {f: v[f] for f in ("n", "mean_score", "mean_human")} for k, v in result.by_kind.items()}
+    assert picked == {"a": {"n": 2, "mean_score": 4.5, "mean_human": 5.0},
+                      "b": {"n": 1, "mean_score": 5.0, "mean_human": 5.0}}
+    assert result.by_kind["a"]["max_score"] == 8.0
     assert result.spearman == pytest.approx(1.0)
-    assert set(result.as_dict()) >= {"n", "pearson", "spearman", "qwk", "mae", "by_kind"}
+    assert set(result.as_dict()) >= {"n", "pearson", "spearman", "qwk", "mae", "by_kind", "baseline"}
+
+
+def test_report_has_the_baseline_on_the_same_rows() -> None:
+    def row(answer: str, human: float) -> Scored:
+        data = EvalRow(question="q", reference="alpha beta gamma", answer=answer, human_score=human,
+                       max_score=10, kind="k")
+        return Scored(data, Grade(score=human, verdict=Verdict.WEAK, grader="test"), "alpha beta gamma")
+
+    result = report([row("alpha beta gamma", 10), row("delta", 0), row("alpha", 5)])
+    assert result.baseline is not None
+    from rapidfuzz import fuzz
+
+    base = [fuzz.token_set_ratio("alpha beta gamma", a) / 10 for a in ("alpha beta gamma", "delta", "alpha")]
+    assert base[0] == base[2] == 10  # a subset scores like the whole: the baseline's weakness
+    assert result.by_kind["k"]["baseline_mean"] == pytest.approx(sum(base) / 3, abs=0.01)
+    assert result.baseline.mae == pytest.approx((0 + base[1] + 5) / 3, abs=0.01)
+    assert result.spearman == pytest.approx(1.0)
 
 
 def test_load_rows_reads_optional_fields_and_limit(tmp_path: Path) -> None:
