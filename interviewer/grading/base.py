@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from interviewer.domain import Grade, KeyPoint, Language, Question, SourceRef
+from interviewer.domain import Grade, KeyPoint, Language, Question, QuestionKind, SourceRef
 from interviewer.grading.text import detect_language
 
 
@@ -28,6 +28,7 @@ def question_from_row(
     key_points: Sequence[str] = (),
     *,
     topic: str = "eval",
+    kind: QuestionKind = "explain",
 ) -> Question:
     """A transient Question for an eval row with text, reference and key points but no bank entry."""
     digest = hashlib.sha1(f"{question}\x00{reference}".encode()).hexdigest()[:10]
@@ -44,6 +45,7 @@ def question_from_row(
         difficulty=2,
         language=language,
         sources=(SourceRef(file="eval", line=1),),
+        kind=kind,
     )
 
 

@@ -65,7 +65,8 @@ _SENTENCE_RULES: tuple[_Rule, ...] = (
           rf"[^.\n]{{0,20}}?\b{_EN_SCORE}(?!\w|\.\d)"),
     _rule("demand-score",
           r"\bmark\s+(?:this|it|the\s+answer)\s+(?:as\s+)?(?:correct|right|strong|perfect)\b"),
-    _rule("demand-score", rf"(?:给|打)[^。\n]{{0,12}}?{_ZH_SCORE}"),
+    # Imperative only: "人工打的 1 到 10 分标签" describes reward-model data, it gives no order.
+    _rule("demand-score", rf"{_ZH_IMPERATIVE}(?:给|打)(?!的)[^。\n]{{0,12}}?{_ZH_SCORE}"),
     _rule("demand-score", rf"{_ZH_SCORE}[^。\n]{{0,4}}?(?:给我|给他|给本|给这|吧|谢谢)"),
     _rule("fake-score",
           r"\b(?:score|grade|rating|mark|verdict)s?\s*(?:[:=：]|is|should\s+be)\s*"
@@ -108,6 +109,7 @@ _SPECIAL_TOKEN = re.compile(
 )
 _FENCE = re.compile(r"```[ \t]*([^\n`]*)\n(.*?)(?:```|\Z)", re.DOTALL)
 _FENCE_STEERING_INFO = re.compile(r"^\s*(?:system|prompt|instructions?|grader|judge|rubric)\b", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])(?=\s)")
 
 
@@ -138,7 +140,8 @@ def _split_sentences(text: str) -> list[str]:
 
 def _scan(answer: str) -> tuple[str, list[str]]:
     """Return the answer without steering parts and the reasons found, in order of appearance."""
-    text = answer
+    # Zero-width and bidi characters go first: "忽\u200b略以上指\u200b令" must read as "忽略以上指令".
+    text = _INVISIBLE.sub("", answer)
     reasons: list[str] = []
 
     def drop_fence(match: re.Match[str]) -> str:

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z][a-z0-9']*")
+_STRUCTURE = re.compile(r"[：:]")
+_SENTENCE_END = re.compile(r"[。；;!！?？]|\.\s")
+_HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+_ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
 BARE_LIST_CAP = 3.0
 _BARE_LIST = 0.22
 """Explanation value under which an answer reads as a list of terms, not sentences."""
@@ -48,6 +52,28 @@ def function_words(text: str) -> tuple[int, int]:
             words += 1
             function += token in ZH_STOPWORDS or token in EN_STOPWORDS
     return words, function
+
+
+def flat_list(text: str) -> bool:
+    """Terms separated by 、/commas with nothing tying them together: most items short and without function
+    words, and no `label：` groups or sentences ("幂律、6ND、Kaplan、Chinchilla、过训练")."""
+    if _STRUCTURE.search(text) or _SENTENCE_END.search(text.strip().rstrip("。.;；")):
+        return False
+    items = [item.strip() for item in _ITEM_SEPARATORS.split(text) if item.strip()]
+    if len(items) == 1 and _CJK.search(text):
+        items = text.split()  # Chinese has no spaces between words: space-separated terms are a list
+    if len(items) < 4:
+        return False
+    return sum(1 for item in items if _bare_term(item)) >= 0.6 * len(items)
+
+
+def _bare_term(item: str) -> bool:
+    """A term, not a clause: short (≤ 15 characters or ≤ 3 words) and no function word outside hyphenated
+    compounds ("per-token" is a term; "per token basis of the" is not)."""
+    words, _ = function_words(item)
+    if len(item) > 15 and words > 3:
+        return False
+    return not function_words(_HYPHENATED.sub(" ", item))[1]
 
 
 def assess_keyed(question: Question, answer: str, flags: list[str], recall_fn: RecallFn,
@@ -83,8 +109,9 @@ def assess_keyed(question: Question, answer: str, flags: list[str], recall_fn: R
     score = 10 * coverage**0.75 * form * relevance
     new_flags = list(flags)
     # Few function words, or clauses of one or two words: terms listed, not sentences.
-    words, function = function_words(answer)
-    listed = expl.value < _BARE_LIST or (words >= 6 and function / words < 0.08)
+    # Formulas read as terms to the explanation measure: for derive/code only a flat list counts as one.
+    formulaic = question.kind in ("derive", "code")
+    listed = (expl.value < _BARE_LIST and not formulaic) or flat_list(answer)
     bare_list = not enumerate_kind and listed and len(ans.content) >= 4
     if bare_list:
         score = min(score, BARE_LIST_CAP)

@@ -193,7 +193,9 @@ class OfflineGrader:
         relevance, signals = self._relevance(question, ans, index, mismatch, ref_recall.value)
         visible = _cross_lingual(reference) if mismatch else reference
         expl = explanation(ans, reference, ref_recall.value * len(set(visible.content)))
-        score = 10 * coverage**0.6 * (0.3 + 0.7 * expl.value) * relevance
+        # A correct bare list fully answers an `enumerate` question: no explanation demanded there.
+        form = 1.0 if question.kind == "enumerate" else 0.3 + 0.7 * expl.value
+        score = 10 * coverage**0.6 * form * relevance
         on_topic = max(signals["precision"], signals["question_recall"])
         confidence = _confidence(question, units, ref_recall.fuzzy_share, ans, reference, coverage, on_topic,
                                  mismatch)

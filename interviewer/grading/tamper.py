@@ -33,8 +33,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def retracts(answer: str) -> bool:
-    """The answer takes back what it said ("以上说法全都是错误的", "the opposite is true")."""
-    return bool(_RETRACTION.search(answer))
+    """The answer takes back what it has just said ("…但实际上以上说法全都是错误的", "the opposite is true").
+
+    Only after some content of its own: "上述叙述错误，…" opening an answer judges the question's statement.
+    """
+    return any(match.start() >= 30 for match in _RETRACTION.finditer(answer))
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class Repetition:
 
 
 def remove_repeats(answer: str) -> Repetition:
-    sentences = [s.strip() for s in _SENTENCES.findall(answer) if s.strip()]
+    # Short fragments (code lines, "return 0") repeat in honest answers: only sentences count.
+    sentences = [s.strip() for s in _SENTENCES.findall(answer) if len(s.strip()) >= 12]
     seen: dict[str, None] = {}
     for sentence in sentences:
         seen.setdefault(sentence, None)
@@ -73,16 +77,16 @@ def _first_period(text: str) -> str:
 def word_salad(answer: Analysis, reference: Analysis, raw: str) -> bool:
     """The reference's own words in an order no sentence has: mostly its vocabulary, few of its word pairs."""
     cjk = len(_CJK.findall(raw))
-    if cjk >= 20 and len(_SPACED_CJK.findall(raw)) >= 0.25 * len(answer.content) >= 6:
+    if cjk >= 20 and len(_SPACED_CJK.findall(raw)) >= max(8.0, 0.5 * len(answer.content)):
         return True  # Chinese written word by word with spaces between: a list of words, not prose
     words = answer.content
-    if len(words) < 12 or not reference.content:
+    if len(words) < 20 or not reference.content:
         return False
     vocabulary = set(reference.content)
     distinct = set(words)
     precision = len(distinct & vocabulary) / len(distinct)
     recall = len(distinct & vocabulary) / len(vocabulary)
-    if precision < 0.75 or recall < 0.35:
+    if precision < 0.75 or recall < 0.5:
         return False
     pairs = set(itertools.pairwise(reference.content))
     answer_pairs = list(itertools.pairwise(words))

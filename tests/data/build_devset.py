@@ -1,13 +1,17 @@
-"""Build tests/data/grader_devset.jsonl from the shipped bank plus hand-written answers (deterministic).
+"""Build tests/data/grader_devset.jsonl from the rows in tests/data/devset/ and tests/data/devset-blind/.
 
-Per bank question with a reference, five constructed answers with their intended human score:
-  reference  the reference itself                       10
-  half       the first half of its key points           5
-  off_topic  the reference of a question of another topic, chosen by a fixed rule  0
-  key_terms  a bare list of its key terms (jieba TF-IDF, not the grader's own tokeniser)  1
-  empty      nothing / "不知道"                          0
-plus tests/data/grader_handwritten.jsonl: answers written by hand in other words (paraphrase, partial, wrong,
-english), each tied to a bank question by a distinctive piece of its text (`match`).
+Each source row is a candidate answer to a bank question with a human grade:
+`{"question_id", "kind", "answer", "human_score", "max_score", "note"}`. Kinds: paraphrase, terse, partial,
+misconception, stuffing, off_topic, english.
+
+- devset/: written by the reviewer who fact-checked that question's key (not its writer). Reviewers saw the
+  key and some widened accept wordings after grading their own rows, so these rows are not blind. `split`:
+  `holdout` for about 30% of the questions (a hash of the id, fixed before any grader figure was looked at:
+  kept out of the grader's tuning), else `tune`.
+- devset-blind/: written by people who saw only the question and its reference (never the key points, accept
+  wordings or misconceptions), after the grader and the key were done: `split` = `blind`. Nothing was tuned
+  on them.
+The script checks every id against the shipped bank (following merges).
 
 Run: .venv/bin/python tests/data/build_devset.py  (rewrites grader_devset.jsonl)
 """
@@ -16,79 +20,53 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sys
 from pathlib import Path
 
-import jieba
-import jieba.analyse
-
-from question_bank import load_bank
-
 HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "devset"
+BLIND = HERE / "devset-blind"
 OUT = HERE / "grader_devset.jsonl"
-HANDWRITTEN = HERE / "grader_handwritten.jsonl"
-EMPTY_ANSWERS = ("", "不知道")
+KINDS = ("paraphrase", "terse", "partial", "misconception", "stuffing", "off_topic", "english")
+FIELDS = ("question_id", "kind", "answer", "human_score", "max_score", "note")
 
 
-def _row(question, answer: str, score: float, kind: str) -> dict:
-    return {
-        "qid": question.id,
-        "question": question.text,
-        "reference": question.reference,
-        "key_points": [kp.text for kp in question.key_points],
-        "answer": answer,
-        "human_score": score,
-        "max_score": 10,
-        "kind": kind,
-    }
+def split_of(question_id: str) -> str:
+    """`holdout` for ~30% of questions, fixed by the id alone."""
+    return "holdout" if int(hashlib.sha1(question_id.encode()).hexdigest()[:2], 16) < 77 else "tune"
 
 
-def _order(question_id: str) -> str:
-    return hashlib.sha1(question_id.encode()).hexdigest()
+def build() -> list[dict]:
+    sys.path.insert(0, str(HERE.parents[1]))
+    from question_bank import load_bank
 
-
-def _off_topic_source(question, candidates: list) -> object:
-    others = [q for q in candidates if q.topic != question.topic]
-    return min(others, key=lambda q: _order(question.id + q.id))
-
-
-def _key_terms(reference: str) -> str:
-    return "、".join(jieba.analyse.extract_tags(reference, topK=8))
-
-
-def constructed_rows(questions: list) -> list[dict]:
-    """Five constructed answers per question with a reference."""
+    bank = load_bank()
     rows: list[dict] = []
-    for i, q in enumerate(questions):
-        points = [kp.text for kp in q.key_points]
-        half = points[: max(1, len(points) // 2)] if points else [q.reference[: len(q.reference) // 2]]
-        rows.append(_row(q, q.reference, 10, "reference"))
-        rows.append(_row(q, "\n".join(half), 5, "half"))
-        rows.append(_row(q, _off_topic_source(q, questions).reference, 0, "off_topic"))
-        rows.append(_row(q, _key_terms(q.reference), 1, "key_terms"))
-        rows.append(_row(q, EMPTY_ANSWERS[i % 2], 0, "empty"))
-    return rows
-
-
-def handwritten_rows(questions: list) -> list[dict]:
-    """Hand-written answers resolved to their bank questions; fails loudly when a `match` is ambiguous."""
-    rows: list[dict] = []
-    for number, line in enumerate(HANDWRITTEN.read_text(encoding="utf-8").splitlines(), 1):
-        item = json.loads(line)
-        hits = [q for q in questions if item["match"].lower() in q.text.lower()]
-        if len(hits) != 1:
-            sys.exit(f"{HANDWRITTEN.name}:{number}: match {item['match']!r} finds {len(hits)} questions")
-        rows.append(_row(hits[0], item["answer"], item["human_score"], item["kind"]))
+    for path in [*sorted(SOURCES.glob("*.jsonl")), *sorted(BLIND.glob("*.jsonl"))]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            where = f"{path.name}:{number}"
+            if bank.resolve(row.get("question_id", "")) is None:
+                raise SystemExit(f"{where}: question_id {row.get('question_id')!r} is not in the bank")
+            if row.get("kind") not in KINDS:
+                raise SystemExit(f"{where}: unknown kind {row.get('kind')!r}")
+            record = {key: row[key] for key in FIELDS if key in row}
+            record["source"] = path.stem
+            record["split"] = "blind" if path.parent == BLIND else split_of(row["question_id"])
+            rows.append(record)
     return rows
 
 
 def main() -> None:
-    jieba.setLogLevel(logging.WARNING)
-    questions = sorted((q for q in load_bank().questions if q.reference), key=lambda q: _order(q.id))
-    rows = constructed_rows(questions) + handwritten_rows(questions)
+    rows = build()
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"{OUT.name}: {len(rows)} rows from {len(questions)} questions")
+    questions = {r["question_id"] for r in rows}
+    holdout = {r["question_id"] for r in rows if r["split"] == "holdout"}
+    blind = {r["question_id"] for r in rows if r["split"] == "blind"}
+    print(f"{len(rows)} rows on {len(questions)} questions ({len(holdout)} held out, {len(blind)} blind) "
+          f"-> {OUT}")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ def test_installed_command_interview_under_tmux(tmux: Tmux, tmp_path: Path) -> N
         turns = repo.turns_for_session(sessions[0].id)
         main = [t for t in turns if t.parent_turn_id is None]
         assert main[0].answer == ANSWER
-        assert main[0].grades and main[0].grades[0].grade.grader == "offline-v1"
+        assert main[0].grades and main[0].grades[0].grade.grader == "offline-v2"  # the authored key points
         assert repo.unfinished_session("default") is not None  # quitting keeps it resumable
     finally:
         repo.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 import pytest
 
@@ -23,9 +24,10 @@ from tests.engine_support import question
 
 def _shares_run(text: str, secret: str, size: int = LEAK_WINDOW, public: str = "") -> bool:
     """A run of `size` characters of `secret` in `text` that the candidate has not seen in `public`."""
-    squeeze = "".join(text.split()).lower()
-    secret = "".join(secret.split()).lower()
-    seen = "".join(public.split()).lower()
+    def norm(value: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", value).split()).lower()
+
+    squeeze, secret, seen = norm(text), norm(secret), norm(public)
     return any(secret[i:i + size] in squeeze and secret[i:i + size] not in seen
                for i in range(len(secret) - size + 1))
 
@@ -46,7 +48,10 @@ def test_templates_never_quote_the_reference_or_a_key_point(bank_questions):
             text = template_follow_up(request)
             assert text.strip()
             assert kp.text not in text
-            assert not _shares_run(text, q.reference, public=q.text), (q.id, text)
+            if kp.follow_up:  # the author's own question: checked by the guard the engine uses
+                assert not LeakChecker(q).leaks(text.removeprefix("再追问一点：")), (q.id, text)
+            else:
+                assert not _shares_run(text, q.reference, public=q.text), (q.id, text)
             checked += 1
         clarify = ClarificationRequest(question=q, text="是指什么？", exchanges=(), persona=persona,
                                        language=language)

@@ -1,63 +1,143 @@
-"""The offline grader on the committed dev set (tests/data/grader_devset.jsonl): the must-show bars."""
+"""The offline grader against the answer key: the dev set's bank-question rows (grader_devset.jsonl:
+candidate answers written and graded by reviewers), the terse enumerate set, and every shipped reference.
+
+Every figure is compared with the plain baseline computed on the same rows in the same run.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from interviewer.grading.evaluation import Scored, grade_rows_offline, load_rows, offline_grader_for, report
+from interviewer.grading.evaluation import (
+    EvalReport,
+    Scored,
+    grade_rows_offline,
+    load_rows,
+    offline_grader_for,
+    report,
+)
+from interviewer.grading.offline import KEYED_NAME, OfflineGrader
+from question_bank import Bank, load_bank
 
-DEVSET = Path(__file__).resolve().parent.parent / "data" / "grader_devset.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "data"
+DEVSET = DATA / "grader_devset.jsonl"
+TERSE = DATA / "grader_terse.jsonl"
 
 
 @pytest.fixture(scope="module")
-def scored() -> list[Scored]:
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def scored(bank: Bank) -> list[Scored]:
     rows = load_rows(DEVSET)
-    return grade_rows_offline(rows, offline_grader_for(rows))
+    return grade_rows_offline(rows, offline_grader_for(rows, bank), bank)
 
 
 @pytest.fixture(scope="module")
-def by_kind(scored: list[Scored]) -> dict[str, list[float]]:
-    kinds: dict[str, list[float]] = defaultdict(list)
+def figures(scored: list[Scored]) -> EvalReport:
+    return report(scored)
+
+
+def _by_kind(scored: list[Scored]) -> dict[str, list[Scored]]:
+    kinds: dict[str, list[Scored]] = defaultdict(list)
     for item in scored:
-        kinds[item.row.kind or ""].append(item.grade.score if item.grade.score is not None else -1)
+        kinds[item.row.kind or ""].append(item)
     return kinds
 
 
-def test_devset_has_every_kind(by_kind: dict[str, list[float]]) -> None:
-    for kind in ("reference", "half", "off_topic", "key_terms", "empty"):
-        assert len(by_kind[kind]) >= 30, kind
-    handwritten = sum(len(by_kind[k]) for k in ("paraphrase", "partial", "wrong", "english"))
-    assert handwritten >= 40
+def _mean(items: list[Scored]) -> float:
+    return sum(float(s.grade.score or 0.0) for s in items) / len(items)
 
 
-def test_spearman_on_devset(scored: list[Scored]) -> None:
-    assert report(scored).spearman >= 0.7
+def test_devset_covers_the_bank(bank: Bank, scored: list[Scored]) -> None:
+    questions = {bank.resolve(s.row.question_id or "") for s in scored}
+    seed = {q for q in questions if q is not None and q.sources[0].file != "authored"}
+    new = {q for q in questions if q is not None and q.sources[0].file == "authored"}
+    assert len(seed) >= 60 and len(new) >= 25, (len(seed), len(new))
+    kinds = _by_kind(scored)
+    for kind in ("paraphrase", "terse", "partial", "misconception", "stuffing", "off_topic", "english"):
+        assert len(kinds[kind]) >= 40, kind
+    assert all(s.grade.grader == KEYED_NAME for s in scored)  # every row uses the authored key points
+    assert {s.row.split for s in scored} == {"tune", "holdout", "blind"}
 
 
-def test_reference_scores_at_least_9(by_kind: dict[str, list[float]]) -> None:
-    assert min(by_kind["reference"]) >= 9
+def test_ranking_beats_the_baseline(figures: EvalReport) -> None:
+    assert figures.baseline is not None
+    assert figures.spearman >= 0.80
+    assert figures.spearman > figures.baseline.spearman + 0.15
+    assert figures.qwk > figures.baseline.qwk and figures.mae < figures.baseline.mae
 
 
-def test_off_topic_scores_at_most_2(by_kind: dict[str, list[float]]) -> None:
-    assert max(by_kind["off_topic"]) <= 2
+@pytest.mark.parametrize("split", ["holdout", "blind"])
+def test_rows_kept_out_of_tuning_hold_the_bars(bank: Bank, split: str) -> None:
+    """holdout: reviewers' rows on questions whose rows the grader was never tuned on; blind: rows written
+    from the question and reference alone, after the grader and key were done."""
+    rows = load_rows(DEVSET, split=split)
+    held = report(grade_rows_offline(rows, offline_grader_for(rows, bank), bank))
+    assert held.baseline is not None and held.n >= 150
+    assert held.spearman >= 0.80 and held.spearman > held.baseline.spearman + 0.15
+    assert held.by_kind["paraphrase"]["mean_score"] >= 7 and held.by_kind["off_topic"]["mean_score"] <= 1
 
 
-def test_key_term_lists_score_at_most_3_in_90_percent(by_kind: dict[str, list[float]]) -> None:
-    terms = by_kind["key_terms"]
-    assert sum(score <= 3 for score in terms) / len(terms) >= 0.9
+def test_answer_kinds_score_where_a_human_puts_them(scored: list[Scored]) -> None:
+    kinds = _by_kind([s for s in scored if s.row.split != "blind"])
+    assert _mean(kinds["paraphrase"]) >= 7
+    assert _mean(kinds["english"]) >= 7
+    assert _mean(kinds["terse"]) >= 6
+    assert _mean(kinds["misconception"]) <= 3
+    assert _mean(kinds["stuffing"]) <= 3
+    assert _mean(kinds["off_topic"]) <= 1
+    assert max(float(s.grade.score or 0) for s in kinds["stuffing"]) <= 3.0
+    assert sum(float(s.grade.score or 0) <= 2 for s in kinds["off_topic"]) / len(kinds["off_topic"]) >= 0.95
 
 
-def test_empty_answers_score_zero(by_kind: dict[str, list[float]]) -> None:
-    assert set(by_kind["empty"]) == {0.0}
+def test_misconceptions_are_named_and_correct_answers_are_not_accused(scored: list[Scored]) -> None:
+    kinds = _by_kind([s for s in scored if s.row.split != "blind"])
+    named = [s for s in kinds["misconception"] if s.grade.factual_errors]
+    assert len(named) / len(kinds["misconception"]) >= 0.6
+    assert all(float(s.grade.score or 0) <= 3 for s in named)
+    every = _by_kind(scored)  # blind rows included: no correct answer may be accused
+    correct = every["paraphrase"] + every["terse"] + every["english"]
+    accused = [s.row.question_id for s in correct if s.grade.factual_errors]
+    assert len(accused) <= len(correct) // 50, accused
 
 
-def test_kinds_are_ordered_as_intended(by_kind: dict[str, list[float]]) -> None:
-    def mean(kind: str) -> float:
-        return sum(by_kind[kind]) / len(by_kind[kind])
+def test_terse_enumerate_answers_beat_the_baseline(bank: Bank) -> None:
+    rows = load_rows(TERSE)
+    figures = report(grade_rows_offline(rows, offline_grader_for(rows, bank), bank))
+    assert figures.baseline is not None
+    assert figures.spearman >= 0.75 and figures.spearman > figures.baseline.spearman + 0.15
+    right = figures.by_kind["terse_correct"]["mean_score"]
+    partial, wrong = (figures.by_kind[k]["mean_score"] for k in ("terse_partial", "terse_wrong"))
+    assert right >= 7 > partial > wrong
 
-    assert mean("reference") > mean("paraphrase") > mean("half") > mean("key_terms") > mean("off_topic")
-    assert mean("paraphrase") > mean("partial") and mean("paraphrase") > mean("wrong")
-    assert mean("english") > mean("wrong")
+
+def test_every_reviewed_reference_earns_its_own_key_points(bank: Bank) -> None:
+    """The key's accept wordings and claims must evidence their own reference, and no reference may state one
+    of its own misconceptions: otherwise the key grades the right answer wrong."""
+    grader = OfflineGrader()
+    weak, accused = [], []
+    for question in bank.questions:
+        if not question.reviewed:
+            continue
+        grade = grader.grade_sync(question, question.reference or "")
+        if grade.score is None or grade.score < 8 or len(grade.missed) > 1:
+            weak.append((question.id, grade.score, grade.missed))
+        if grade.factual_errors:
+            accused.append((question.id, grade.factual_errors))
+    assert not accused, accused
+    assert len(weak) <= len(bank.questions) // 50, weak
+
+
+def test_the_bank_is_fully_curated(bank: Bank) -> None:
+    statuses = {q.status for q in bank.questions}
+    assert statuses <= {"revised", "authored"}, statuses
+    assert all(q.has_reference for q in bank.questions)
+    data = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert all(bank.resolve(row["question_id"]) is not None for row in data)
