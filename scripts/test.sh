@@ -35,4 +35,7 @@ export INTERVIEWER_TEST_VLLM_PYTHON="$PWD/.venv-vllm/bin/python"
 
 .venv/bin/ruff check .
 .venv/bin/lint-imports
+# The answer key: schema rules, near-duplicates, every seed item curated and up to date with the notes.
+.venv/bin/interviewer bank lint --strict
+.venv/bin/interviewer bank diff
 .venv/bin/python -m pytest "$@"
