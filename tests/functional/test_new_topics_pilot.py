@@ -24,8 +24,11 @@ async def _answer_and_finish(pilot, screen: InterviewScreen) -> None:
     screen.query_one(AnswerEditor).insert(screen.engine.state.current.question.reference or "")
     await pilot.press("ctrl+s")
     # Graded: either the card shows, or a follow-up on a missed point is being asked.
-    await wait_for(pilot, lambda: screen.query(GradeCard) or (screen.engine.state.follow_up_index >= 1
-                                                              and screen.phase is ea.Phase.ANSWERING), timeout=30)
+    def graded() -> bool:
+        asking = screen.engine.state.follow_up_index >= 1 and screen.phase is ea.Phase.ANSWERING
+        return bool(screen.query(GradeCard)) or asking
+
+    await wait_for(pilot, graded, timeout=30)
     await pilot.press("ctrl+f")
     await wait_for(pilot, lambda: screen.summary is not None, timeout=20)
 
