@@ -225,7 +225,8 @@ class UiServices:
         return ProgressView(score_trend(per_session), mastery, agreement_pairs(per_session))
 
     def _question_lookup(self, question_id: str) -> Any:
-        return self.bank.get(question_id) if question_id in self.bank else None
+        # A retired id merged into another question shows that question's reference; a removed one, none.
+        return self.bank.resolve(question_id)
 
     # --- settings ------------------------------------------------------------------------------------
 
@@ -253,7 +254,8 @@ class UiServices:
 
 def _topic_lookup(bank: Bank) -> Callable[[str], str | None]:
     def topic_of(question_id: str) -> str | None:
-        return bank.get(question_id).topic if question_id in bank else None
+        question = bank.resolve(question_id)  # history of merged questions counts for the question kept
+        return question.topic if question is not None else None
 
     return topic_of
 

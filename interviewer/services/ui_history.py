@@ -104,6 +104,9 @@ def build_transcript(
     views = []
     for turn in main_turns(turns):
         question = question_of(turn.question_id) or snapshot_question(turn)
+        if question.id != turn.question_id:
+            # Merged into another question since: show what was asked, grade against the kept reference.
+            question = question.model_copy(update={"text": turn.question_text})
         exchanges = [ExchangeView("question", turn.question_text, turn.answer or "", _status(turn),
                                   model_grade(turn))]
         for child in sorted(children.get(turn.id, []), key=lambda t: t.ordinal):

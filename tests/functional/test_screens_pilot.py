@@ -251,3 +251,29 @@ async def test_home_menu_works_with_arrows_and_enter(services):
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_answers_to_retired_questions_still_show_in_review(repo, db_url):
+    """A seed question merged into another during curation: its stored answers stay in the transcript (with
+    the question text as asked) and count for the kept question's topic; a removed one shows without one."""
+    from interviewer.config import Settings
+    from interviewer.domain import RetiredQuestion
+    from interviewer.services.ui_facade import UiServices
+    from question_bank import Bank
+    from tests.functional.fakes import FIXED_NOW, QUESTIONS, TOPICS, seed_history
+
+    ids = seed_history(repo)
+    kept = [q for q in QUESTIONS if q.id != "rlhf-ppo-0a1b2c"]
+    merged = Bank(topics=TOPICS, questions=tuple(kept), retired=(
+        RetiredQuestion(id="rlhf-ppo-0a1b2c", into="transformer-attn-a1b2c3", reason="合并"),))
+    services = UiServices(Settings(database_url=db_url), repository=repo, bank=merged, now=lambda: FIXED_NOW)
+    turns = services.transcript(ids[0]).turns
+    asked = {t.question.id: t for t in turns}
+    assert "transformer-attn-a1b2c3" in asked and len(turns) == 2  # the PPO answer resolved to the kept id
+    assert any("PPO" in t.question.text for t in turns)  # shown as it was asked
+    assert any(t.question.reference for t in turns)
+    removed = Bank(topics=TOPICS, questions=tuple(kept), retired=(
+        RetiredQuestion(id="rlhf-ppo-0a1b2c", reason="不是问题"),))
+    services = UiServices(Settings(database_url=db_url), repository=repo, bank=removed, now=lambda: FIXED_NOW)
+    shown = services.transcript(ids[0]).turns
+    assert len(shown) == 2 and any(t.question.reference is None for t in shown)
