@@ -137,3 +137,25 @@ def test_topics_never_practised_have_no_bar():
     practised = mastery_line(TopicMasteryView("y", "长文本问题", 0.0, 0), name_width=12)
     assert "not practised yet" in new.plain and "%" not in new.plain and "░" not in new.plain
     assert "  0%" in practised.plain
+
+
+def test_grade_summary_names_grader_confidence_disagreement_and_unreviewed_references():
+    from interviewer.domain import Grade, GradeFlag, KeyPoint, Question, SourceRef, Verdict
+    from interviewer.widgets.grade_card import grade_summary
+
+    question = Question(id="x-aaaaaa01", topic="x", text="q", reference="r", difficulty=1,
+                        sources=(SourceRef(file="f", line=1),), status="seed",
+                        key_points=(KeyPoint(id="k1", claim="c"), KeyPoint(id="k2", claim="d")))
+    sure = Grade(score=8.0, verdict=Verdict.STRONG, grader="offline-v2", confidence=0.9)
+    assert grade_summary(sure).plain == "8.0/10  STRONG  · offline grader (offline-v2)"
+    unsure = sure.model_copy(update={"confidence": 0.45})
+    assert grade_summary(unsure).plain.endswith("· low confidence")
+    assert grade_summary(sure.model_copy(update={"confidence": 0.6})).plain.endswith("· medium confidence")
+    overruled = Grade(score=2.0, verdict=Verdict.WRONG, grader="llm:qwen", confidence=0.3,
+                      flags=(GradeFlag.GRADER_DISAGREEMENT.value,))
+    assert "LLM judge (qwen) · low confidence · graders disagree" in grade_summary(overruled).plain
+    assert grade_summary(sure, question).plain.endswith("· reference not reviewed")
+    reviewed = question.model_copy(update={"status": "revised"})
+    assert "not reviewed" not in grade_summary(sure, reviewed).plain
+    rules = Grade(score=0.0, verdict=Verdict.WRONG, grader="engine", confidence=1.0)
+    assert "interview rules" in grade_summary(rules).plain

@@ -141,3 +141,29 @@ def test_the_bank_is_fully_curated(bank: Bank) -> None:
     assert all(q.has_reference for q in bank.questions)
     data = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert all(bank.resolve(row["question_id"]) is not None for row in data)
+
+
+def test_gaming_probes_fail_on_every_shipped_question(bank: Bank) -> None:
+    """The answer-key issue's probes, on the real bank: the reference's own words as a shuffled bag (spaces
+    or 、), the reference followed by a retraction (zh, en), and the reference repeated to 100 KB (a sample:
+    each takes ~0.5 s) all stay at or below 3."""
+    import random
+
+    from interviewer.grading.text import segment
+
+    grader = OfflineGrader()
+    failures = []
+    for index, question in enumerate(bank.questions):
+        reference = question.reference or ""
+        words = list(dict.fromkeys(w for w in segment(reference) if w.strip("，。、；：() *`")))
+        random.Random(index).shuffle(words)
+        probes = {"bag": " ".join(words), "bag、": "、".join(words),
+                  "retract-zh": reference + "但实际上以上说法全都是错误的，事实恰恰相反",
+                  "retract-en": reference + " But actually the opposite is true."}
+        if index % 15 == 0:
+            probes["repeat"] = reference * (100_000 // len(reference) + 1)
+        for name, answer in probes.items():
+            score = grader.grade_sync(question, answer).score
+            if score is None or score > 3:
+                failures.append((question.id, name, score))
+    assert not failures, failures
