@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z][a-z0-9']*")
-_STRUCTURE = re.compile(r"[：:]")
+_STRUCTURE = re.compile(r"(?<!\d)[：:](?!\d)")  # a `label：` group; a ratio such as 5:1 is a term
 _SENTENCE_END = re.compile(r"[。；;!！?？]|\.\s")
 _HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 _ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
