@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from interviewer.domain import GradeFlag, Question
 from interviewer.grading.accept import asserted, point_credit, prepare
+from interviewer.grading.assessment import KEYED_NAME, Assessment, Unit
 from interviewer.grading.evidence import AnswerIndex, Recall, explanation, index_answer
 from interviewer.grading.lexicon import EN_STOPWORDS, ZH_STOPWORDS
 from interviewer.grading.text import Analysis, analyse, normalise, segment
-
-if TYPE_CHECKING:
-    from interviewer.grading.offline import Assessment, Unit
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z][a-z0-9']*")
@@ -78,8 +75,6 @@ def _bare_term(item: str) -> bool:
 
 def assess_keyed(question: Question, answer: str, flags: list[str], recall_fn: RecallFn,
                  relevance_fn: RelevanceFn) -> Assessment:
-    from interviewer.grading.offline import KEYED_NAME, Assessment, Unit
-
     mismatch = GradeFlag.LANGUAGE_MISMATCH in flags
     ans = analyse(answer)
     index = index_answer(ans)

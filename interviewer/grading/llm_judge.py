@@ -8,6 +8,8 @@ and a note saying why.
 An answer that tries to steer the grader is graded twice, as written and without the steering text, and the
 lower grade counts, so injected text can never raise a score. A judge's high score for an answer the offline
 grader finds off-topic is capped to the offline band and flagged `grader_disagreement` (`_cross_check`).
+With `examples` > 0 the task message opens with that many graded answers (`grading.examples`): the user's
+own self-grades (`own_examples`, read off the event loop) first, then the shipped calibration set.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 from interviewer.config import Settings
 from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
 from interviewer.grading.base import Grader
+from interviewer.grading.examples import CalibrationExamples, ExampleSource, GradedExample, choose
 from interviewer.grading.injection import scan_answer
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.text import detect_language
@@ -89,6 +92,11 @@ class LLMJudge:
     persona: Persona = "standard"
     max_tokens: int = 1024
     retry_delay_s: float = 0.5
+    examples: int = 0
+    """Graded examples per prompt (0-5)."""
+    own_examples: ExampleSource | None = None
+    """The user's self-grades (storage: may block, so it runs in a thread)."""
+    calibration: ExampleSource | None = None
 
     @property
     def name(self) -> str:
@@ -110,18 +118,31 @@ class LLMJudge:
             # gives the empty-answer grade without a model call.
             return await self.fallback.grade(question, answer, language=language)
         feedback_language = language or _language_of(stripped, question.language)
+        shown = await self.examples_for(question)
         if not injection:
-            judged = await self._judge_with_fallback(question, answer, feedback_language, started)
+            judged = await self._judge_with_fallback(question, answer, feedback_language, started, shown)
             return await self._cross_check(question, answer, judged, feedback_language)
         as_written, without = await asyncio.gather(
-            self._judge_with_fallback(question, answer, feedback_language, started),
-            self._judge_with_fallback(question, stripped, feedback_language, started),
+            self._judge_with_fallback(question, answer, feedback_language, started, shown),
+            self._judge_with_fallback(question, stripped, feedback_language, started, shown),
         )
         lower = min((as_written, without), key=lambda g: g.score if g.score is not None else -1.0)
         note = "; ".join(n for n in (lower.note, _INJECTION_NOTE) if n)
         flags = _merge(lower.flags, GradeFlag.INJECTION_ATTEMPT)
         lower = lower.model_copy(update={"flags": flags, "note": note})
         return await self._cross_check(question, stripped, lower, feedback_language)
+
+    async def examples_for(self, question: Question) -> list[GradedExample]:
+        """The graded examples this judge shows for `question` (own self-grades first); never raises."""
+        if self.examples <= 0:
+            return []
+        own: list[GradedExample] = []
+        if self.own_examples is not None:
+            try:
+                own = list(await asyncio.to_thread(self.own_examples.examples_for, question, self.examples))
+            except Exception:  # storage trouble must not stop grading: calibration examples still apply
+                own = []
+        return choose(question, self.examples, own, self.calibration)
 
     async def _cross_check(self, question: Question, answer: str, judged: Grade, language: Language) -> Grade:
         """Keep a judge's high score only when the offline grader sees the answer on topic.
@@ -145,11 +166,12 @@ class LLMJudge:
         })
 
     async def _judge_with_fallback(
-        self, question: Question, answer: str, feedback_language: Language, started: float
+        self, question: Question, answer: str, feedback_language: Language, started: float,
+        examples: list[GradedExample],
     ) -> Grade:
         messages = build_messages(
             "judge", question, language=self.language, persona=self.persona, answer=answer,
-            feedback_language=feedback_language,
+            feedback_language=feedback_language, examples=examples,
         )
         schema = judge_reply_model(tuple(kp.id for kp in question.key_points))
         max_tokens = self.max_tokens
@@ -211,8 +233,12 @@ class LLMJudge:
         )
 
 
-def make_llm_judge(settings: Settings) -> Grader:
-    """The LLM judge (offline fallback) when an endpoint is configured, else the offline grader."""
+def make_llm_judge(settings: Settings, *, examples: int | None = None, evaluating: bool = False,
+                   own_examples: ExampleSource | None = None) -> Grader:
+    """The LLM judge (offline fallback) when an endpoint is configured, else the offline grader.
+
+    `examples` overrides `settings.llm.judge_examples`; `evaluating` keeps examples of the graded question
+    itself out of the prompt (and an evaluation never passes the user's own self-grades)."""
     client = make_llm_client(settings.llm)
     if client is None:
         return OfflineGrader()
@@ -222,6 +248,9 @@ def make_llm_judge(settings: Settings) -> Grader:
         language=settings.language,
         persona=settings.persona,
         max_tokens=max(settings.llm.max_tokens, settings.llm.judge_max_tokens),
+        examples=settings.llm.judge_examples if examples is None else examples,
+        own_examples=None if evaluating else own_examples,
+        calibration=CalibrationExamples(exclude_same_question=evaluating),
     )
 
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
 from interviewer.grading import tamper
 from interviewer.grading.accept import clean
+from interviewer.grading.assessment import NAME, Assessment, Unit
 from interviewer.grading.contrast import TopicIndex, bank_topics, document_of
 from interviewer.grading.evidence import (
     AnswerIndex,
@@ -42,9 +43,6 @@ from interviewer.grading.keyed import assess_keyed
 from interviewer.grading.lexicon import DONT_KNOW, TERMS
 from interviewer.grading.text import Analysis, analyse, detect_language, normalise, split_units
 
-NAME = "offline-v1"
-KEYED_NAME = "offline-v2"
-"""The grader name when the question's authored key points were used."""
 TAMPER_CAP = 3.0
 """Highest score of an answer that asserts a misconception, retracts itself, repeats itself or is word
 salad."""
@@ -55,34 +53,6 @@ _LOW_CONFIDENCE = 0.5
 
 def _ramp(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One checkable point: a bank key point (with id) or a sentence/clause of the reference (no id)."""
-
-    id: str | None
-    text: str
-    credit: float = 0.0
-    fuzzy_share: float = 0.0
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Everything the offline grader measured; `Grade` is built from it."""
-
-    score: float
-    coverage: float
-    reference_recall: float
-    relevance: float
-    explanation: float
-    confidence: float
-    units: tuple[Unit, ...]
-    flags: tuple[str, ...] = ()
-    details: dict[str, float] = field(default_factory=dict)
-    factual_errors: tuple[str, ...] = ()
-    corrections: tuple[str, ...] = ()
-    grader: str = NAME
 
 
 def _cross_lingual(reference: Analysis) -> Analysis:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.grading.assessment import KEYED_NAME
 from interviewer.grading.evaluation import (
     EvalReport,
     Scored,
@@ -20,7 +21,7 @@ from interviewer.grading.evaluation import (
     offline_grader_for,
     report,
 )
-from interviewer.grading.offline import KEYED_NAME, OfflineGrader
+from interviewer.grading.offline import OfflineGrader
 from question_bank import Bank, load_bank
 
 DATA = Path(__file__).resolve().parent.parent / "data"

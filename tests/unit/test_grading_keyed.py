@@ -9,8 +9,9 @@ import pytest
 
 from interviewer.domain import Grade, GradeFlag, KeyPoint, Misconception, Question, SourceRef, Verdict
 from interviewer.grading.accept import asserted, clean, part_credit, point_credit, prepare
+from interviewer.grading.assessment import KEYED_NAME
 from interviewer.grading.llm_judge import LLMJudge
-from interviewer.grading.offline import KEYED_NAME, TAMPER_CAP, OfflineGrader
+from interviewer.grading.offline import TAMPER_CAP, OfflineGrader
 from interviewer.llm import OpenAICompatibleClient
 from tests.fakes.fake_openai_server import FakeOpenAIServer
 
