@@ -55,14 +55,13 @@ class Prepared:
     """An answer prepared once for many look-ups."""
 
     squashed: str
-    spaced: str
-    """Lower-cased with single spaces, for English negation look-behind."""
+    """`squash(answer)`: where wordings are looked up."""
     words: frozenset[str]
+    """The answer's content tokens (segmented, stemmed), for multi-word wordings in another order."""
 
 
 def prepare(answer: str) -> Prepared:
-    text = clean(answer).lower().translate(_SYMBOLS)
-    return Prepared(squash(answer), " ".join(text.split()), frozenset(analyse(answer).content))
+    return Prepared(squash(answer), frozenset(analyse(answer).content))
 
 
 def _negated(squashed: str, start: int, part: str) -> bool:
