@@ -99,6 +99,7 @@ def lint_paths(paths: Sequence[Path], known_topics: Iterable[str] | None = None)
             line = node_line(texts[part.path], ["questions", index])
             findings.extend(Finding(part.path, line, sev, f"{question.id}: {msg}")
                             for sev, msg in question_findings(question))
+    findings.extend(f for part in loaded for f in _comments(part.path, texts[part.path]))
     findings.extend(_near_duplicates(loaded, texts))
     return sorted(findings, key=lambda f: (str(f.path), f.line))
 
@@ -151,6 +152,43 @@ def question_findings(question: Question) -> list[tuple[Severity, str]]:
             if wording.strip().casefold() in _ACCEPT_STOP:
                 out.append(("error", f"misconception {miss.claim[:20]!r}: generic accept {wording!r}"))
     return out
+
+
+_BLOCK_START = re.compile(r"[|>][-+]?\s*$")
+
+
+def _comments(path: Path, text: str) -> list[Finding]:
+    """YAML drops everything after ` #` in a plain value ("加 ## 前缀" loads as "加"): bank files have no
+    comments, so one outside a block scalar is a value cut short."""
+    out: list[Finding] = []
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if _BLOCK_START.search(line):
+            block_indent = indent
+            continue
+        if re.search(r"(^|\s)#", line) and not _quoted_hash(line):
+            message = "text after ' #' is a YAML comment and is dropped: quote the value"
+            out.append(Finding(path, number, "error", message))
+    return out
+
+
+def _quoted_hash(line: str) -> bool:
+    """Every `#` of the line sits inside a quoted string."""
+    quote: str | None = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote and line[index - 1] != "\\":
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return False
+    return True
 
 
 def _near_duplicates(parts: Sequence[BankFile], texts: dict[Path, str]) -> list[Finding]:

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from interviewer.cli.main import app
 from interviewer.domain import KeyPoint, Question, SourceRef
 from question_bank import BankError, load_bank
 from question_bank.curation import LOCK_FILE, question_record
+from question_bank.importer.writer import dump_yaml
 from question_bank.lint import lint_paths, looks_like_heading, question_findings
 from tests.fakes.fake_openai_server import FakeOpenAIServer, Fault
 
@@ -33,7 +33,7 @@ def _write(directory: Path, name: str, questions: list[dict], **extra: object) -
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.yaml"
     data = {"topic": {"slug": name, "name": "测试"}, "questions": questions, **extra}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")  # no `&id001` aliases: bank files refuse them
     return path
 
 
@@ -185,3 +185,14 @@ def test_question_findings_for_a_clean_question() -> None:
                         key_points=(KeyPoint(id="k1", claim="A 是 B", accept=("A 是 B",), follow_up="?"),
                                     KeyPoint(id="k2", claim="C 是 D", accept=("C 是 D",), follow_up="?")))
     assert question_findings(question) == []
+
+
+def test_lint_catches_a_value_cut_short_by_a_yaml_comment(tmp_path: Path) -> None:
+    path = _write(tmp_path, "peft", [_question()])
+    text = path.read_text(encoding="utf-8").replace("claim: ΔW = BA，秩 r 远小于 d", "claim: 续接片段加 ## 前缀", 1)
+    path.write_text(text, encoding="utf-8")
+    findings = [str(f) for f in lint_paths([path])]
+    assert any("YAML comment" in f for f in findings), findings
+    quoted = text.replace("claim: 续接片段加 ## 前缀", 'claim: "续接片段加 ## 前缀"')
+    path.write_text(quoted + "# a comment line\n", encoding="utf-8")
+    assert sum("YAML comment" in str(f) for f in lint_paths([path])) == 1  # the comment line, not the quoted value
