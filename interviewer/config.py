@@ -5,16 +5,28 @@ Built by `load_settings()` when needed, never at import time, so tests and the C
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from contextvars import ContextVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
+)
+from pydantic_settings import (
+    SettingsError as PydanticSettingsError,
 )
 
+from interviewer.config_errors import (
+    SettingsError,
+    describe_source_error,
+    describe_validation,
+    read_toml,
+    warn_unknown_keys,
+)
 from interviewer.locations import config_file, default_database_url
 
 
@@ -33,6 +45,11 @@ class LLMSettings(BaseModel):
     """Seconds to open a connection."""
     read_timeout_s: float = Field(default=60.0, gt=0)
     """Seconds to wait between bytes of a reply (a stalled stream fails after this)."""
+    grade_deadline_s: float = Field(default=30.0, gt=0, le=600)
+    """Whole-grade deadline (retries included): a stalled endpoint falls back to the offline grade after this;
+    also bounds each `doctor` check."""
+    max_reply_mb: float = Field(default=8.0, gt=0, le=1024)
+    """Largest reply accepted from the endpoint, in MiB (a bigger one fails instead of filling memory)."""
     max_retries: int = Field(default=1, ge=0, le=5)
     """Retries on connection errors and 5xx (never on 4xx)."""
     max_tokens: int = Field(default=512, ge=16)
@@ -43,6 +60,9 @@ class LLMSettings(BaseModel):
     """Sampling temperature for follow-ups; grading always uses 0."""
     enable_thinking: bool = False
     """Sent as `chat_template_kwargs.enable_thinking` (Qwen3-style models think unless told not to)."""
+    judge_examples: int = Field(default=3, ge=0, le=5)
+    """Graded answers shown to the judge per question (own self-grades first, then the shipped calibration
+    set); 0 turns them off. Measure with `interviewer eval --grader llm --examples K`."""
 
     @property
     def configured(self) -> bool:
@@ -72,7 +92,15 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or default_database_url()
+        if self.database_url:
+            return self.database_url
+        try:
+            return default_database_url()
+        except OSError as exc:  # the data dir is a file, or cannot be created
+            where = os.environ.get("INTERVIEWER_DATA_DIR") or "the user data dir"
+            raise SettingsError(
+                f"cannot use data directory {where} (INTERVIEWER_DATA_DIR): {exc.strerror or exc}"
+            ) from None
 
     @classmethod
     def settings_customise_sources(
@@ -83,10 +111,32 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        # The file is read (and checked) by load_settings; the data arrives through this context variable.
+        toml = InitSettingsSource(settings_cls, init_kwargs=_FILE_DATA.get({}))
         return (init_settings, env_settings, toml)
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings now (file + env), with explicit overrides (e.g. from CLI flags) on top."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Read settings now (file + env), with explicit overrides (e.g. from CLI flags) on top.
+
+    Raises SettingsError (one line naming the file or variable, never a value); warns on stderr about
+    unknown keys."""
+    try:
+        path = config_file()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SettingsError(f"cannot use config directory (INTERVIEWER_CONFIG_DIR): {reason}") from None
+    data = read_toml(path)
+    warn_unknown_keys(data, Settings, path)
+    token = _FILE_DATA.set(data)
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise describe_validation(exc, path) from None
+    except PydanticSettingsError as exc:  # e.g. INTERVIEWER_LLM='{...' that is not JSON
+        raise describe_source_error(exc) from None
+    finally:
+        _FILE_DATA.reset(token)
+
+
+_FILE_DATA: ContextVar[dict[str, Any]] = ContextVar("interviewer_config_file_data")

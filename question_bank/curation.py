@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.domain import Question
+from interviewer.files import write_text
 from question_bank.loader import Bank
 
 LOCK_FILE = "curation-lock.json"
@@ -65,7 +66,7 @@ def read_lock(directory: Path) -> dict[str, Any]:
 
 def write_lock(directory: Path, data: dict[str, Any]) -> Path:
     path = directory / LOCK_FILE
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return path
 
 
@@ -134,8 +135,8 @@ def accept_drafts(ids: list[str], draft_file: Path, bank_dir: Path) -> Path:
                             "questions": [question_record(q) for q in (*kept, *accepted)]}
     if existing and existing.retired:
         data["retired"] = [r.model_dump(mode="json", exclude_none=True) for r in existing.retired]
-    target.write_text(dump_yaml(data), encoding="utf-8")
+    write_text(target, dump_yaml(data))
     rest = [q for q in drafts.questions if q.id not in set(ids)]
     remaining = {"topic": data["topic"], "questions": [question_record(q) for q in rest]}
-    draft_file.write_text(dump_yaml(remaining), encoding="utf-8")
+    write_text(draft_file, dump_yaml(remaining))
     return target

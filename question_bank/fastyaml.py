@@ -4,7 +4,12 @@ PyYAML's composer and SafeConstructor spend most of a bank load in per-node Pyth
 tag of every scalar, building Node objects). Bank files only use maps, lists and scalars, so the builder
 turns libyaml's event stream straight into dicts and lists, resolving plain scalars once per distinct
 value. Anything rarer (merge keys, explicit tags, several documents) falls back to `yaml.load` with the
-same safe loader, so results always equal `yaml.safe_load`.
+same safe loader, so results always equal `yaml.safe_load` (for what is not refused, below).
+
+Bank files are hand-edited data, so two YAML features are refused with `Refused` (line and message):
+aliases (`*name`: a few lines of them expand to billions of nodes, or to a list containing itself) and
+nesting deeper than MAX_DEPTH. A scalar that YAML resolves but Python cannot build (`2024-02-30`, an int of
+5,000 digits) is refused too, instead of escaping as a ValueError.
 """
 
 from __future__ import annotations
@@ -26,8 +31,36 @@ _PLAIN: dict[str, Any] = {}
 """Plain scalar text -> value (bank files repeat the same keys and values thousands of times)."""
 
 
+MAX_DEPTH = 64
+"""Deepest nesting of maps and lists accepted (a bank file uses 4)."""
+
+
 class _Unusual(Exception):
     """The document uses a feature the fast builder leaves to PyYAML."""
+
+
+class Refused(yaml.MarkedYAMLError):
+    """Valid YAML that bank files may not use; `problem_mark` is where, `problem` says what."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+class _SafeLoader(FastLoader):  # type: ignore[misc,valid-type]
+    """The fallback loader: a scalar Python cannot build (`2024-13-45`) is refused with its line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as err:
+            # `!!int ""` fails inside PyYAML with an IndexError, `!!timestamp ""` with an AttributeError:
+            # say which tag could not be built, not what broke inside PyYAML.
+            reason = err if isinstance(err, (ValueError, OverflowError)) else \
+                ValueError(f"not a valid {node.tag.rsplit(':', 1)[-1]}")
+            raise _scalar_refused(node.value if isinstance(node, yaml.ScalarNode) else "", reason,
+                                  node.start_mark) from None
 
 
 def load(text: str) -> Any:
@@ -35,10 +68,40 @@ def load(text: str) -> Any:
     try:
         return _build(text)
     except _Unusual:
-        return yaml.load(text, Loader=FastLoader)
+        _check_events(text)  # the rare path gets the same alias and depth limits before PyYAML builds
+        return yaml.load(text, Loader=_SafeLoader)
 
 
-def _plain(value: str) -> Any:
+def _check_events(text: str) -> None:
+    """Refuse aliases and deep nesting in one linear pass over the events (no objects are built)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=FastLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _alias_refused(event)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _depth_refused(event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _alias_refused(event: yaml.Event) -> Refused:
+    return Refused(f"YAML aliases (*{event.anchor}) are not allowed in bank files: write the value out",
+                   event.start_mark)
+
+
+def _depth_refused(event: yaml.Event) -> Refused:
+    return Refused(f"nested deeper than {MAX_DEPTH} levels of maps and lists", event.start_mark)
+
+
+def _scalar_refused(value: str, err: Exception, mark: yaml.Mark | None) -> Refused:
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    reason = str(err).split(":")[0]  # Python's int-digits message goes on to suggest a sys setting
+    return Refused(f"cannot read the value {shown!r} ({reason}); quote it to keep it as text", mark)
+
+
+def _plain(value: str, mark: yaml.Mark | None = None) -> Any:
     result = _PLAIN.get(value, _PLAIN)
     if result is _PLAIN:
         tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
@@ -47,7 +110,10 @@ def _plain(value: str) -> Any:
         elif tag == "tag:yaml.org,2002:merge":
             raise _Unusual
         else:
-            result = _constructor.construct_object(yaml.ScalarNode(tag, value))
+            try:
+                result = _constructor.construct_object(yaml.ScalarNode(tag, value))
+            except (ValueError, OverflowError) as err:  # 2024-02-30, or an int past Python's digit limit
+                raise _scalar_refused(value, err, mark) from None
         if isinstance(result, _CACHEABLE) and len(_PLAIN) < 100_000:
             _PLAIN[value] = result
     return result
@@ -65,9 +131,8 @@ def _walk(parser: yaml.SafeLoader) -> Any:
     """Build the document from the event stream in one tight loop (the hot path of a bank load)."""
     # Open containers; an open mapping is followed by its pending key, or by `no_key` between pairs.
     stack: list[Any] = []
-    anchors: dict[str, Any] = {}
     root: Any = None
-    documents = 0
+    documents = depth = 0
     no_key = object()
     plain_cache = _PLAIN
     get_event = parser.get_event
@@ -82,17 +147,16 @@ def _walk(parser: yaml.SafeLoader) -> Any:
             if event.implicit[0]:
                 value = plain_cache.get(event.value, plain_cache)
                 if value is plain_cache:
-                    value = _plain(event.value)
+                    value = _plain(event.value, event.start_mark)
             else:
                 value = event.value
-            if event.anchor:
-                anchors[event.anchor] = value
         elif kind is map_start or kind is seq_start:
             if event.tag not in (None, "!"):
                 raise _Unusual
             value = {} if kind is map_start else []
-            if event.anchor:
-                anchors[event.anchor] = value
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _depth_refused(event)
             if stack:
                 _attach(stack, value, no_key)
             stack.append(value)
@@ -100,6 +164,7 @@ def _walk(parser: yaml.SafeLoader) -> Any:
                 stack.append(no_key)
             continue
         elif kind is map_end or kind is seq_end:
+            depth -= 1
             if kind is map_end:
                 stack.pop()
             value = stack.pop()
@@ -107,9 +172,7 @@ def _walk(parser: yaml.SafeLoader) -> Any:
                 root = value
             continue
         elif kind is alias_event:
-            if event.anchor not in anchors:
-                raise _Unusual  # let PyYAML report the undefined alias with its mark
-            value = anchors[event.anchor]
+            raise _alias_refused(event)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -184,10 +184,17 @@ def load_file(path: Path, strict: bool = False) -> BankFile:
     text = read_text(path)
     try:
         data = fastyaml.load(text)
+    except fastyaml.Refused as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else 1
+        raise BankError(path, line, str(err.problem)) from None
     except yaml.MarkedYAMLError as err:
         raise BankError(path, *_yaml_problem(err)) from None
+    except yaml.reader.ReaderError as err:  # a control character: YAML refuses it before parsing
+        line = text.count("\n", 0, err.position) + 1
+        problem = f"invalid YAML: character {chr(err.character)!r} is not allowed"
+        raise BankError(path, line, problem) from None
     except yaml.YAMLError as err:
-        raise BankError(path, 1, f"invalid YAML: {err}") from None
+        raise BankError(path, 1, "invalid YAML: " + " ".join(str(err).split())) from None
     if strict and (dup := duplicate_key_line(text)):
         raise BankError(path, dup[0], f"duplicate key {dup[1]!r}")
     if not isinstance(data, dict):

@@ -45,8 +45,12 @@ def duplicate_key_line(text: str) -> tuple[int, str] | None:
     except yaml.YAMLError:
         return None
     stack = [root] if root is not None else []
+    visited: set[int] = set()  # an alias makes the node graph share (or contain) nodes: visit each once
     while stack:
         node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:

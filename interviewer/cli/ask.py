@@ -46,8 +46,11 @@ def ask(
         result = asyncio.run(_run(settings, topic, question_id, seed, interactive=not as_json))
     except EngineError as error:
         fail(str(error))
-    except Exception as error:  # database unreachable, broken bank, ...
-        fail(f"{type(error).__name__}: {error}")
+    except Exception as error:  # settings, database unreachable, broken bank, ...
+        from interviewer.cli.errors import error_line
+        from interviewer.db.engine import redact_text
+
+        fail(error_line(error) or redact_text(strip_controls(f"{type(error).__name__}: {error}")))
     if as_json:
         print_json(result)
     else:
@@ -70,15 +73,27 @@ async def _run(settings: Any, topic: str | None, question_id: str | None, seed: 
         session_id = await engine.start(config)
         current = engine.state.current
         assert current is not None
-        typer.echo(f"[{current.question.topic}] {current.question.text.strip()}", err=True)
+        shown = strip_controls(f"[{current.question.topic}] {current.question.text.strip()}")
+        typer.echo(shown, err=True)
         if interactive and sys.stdin.isatty():
             typer.echo("(type your answer; end with Ctrl-D)", err=True)
-        answer = sys.stdin.read()
+        answer = read_answer()
         await engine.submit(answer, clarify=False)
         turn = engine.state.turns[-1]
     finally:
         await engine.close()
     return _result(session_id, turn, fell_back)
+
+
+def read_answer() -> str:
+    """All of stdin as text. Bytes that are not UTF-8 become U+FFFD, so the answer is stored as received
+    (a stray Latin-1 byte must not lose the whole answer to an encoding error)."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is not None:
+        return binary.read().decode("utf-8", errors="replace")
+    text = sys.stdin.read()
+    # A text stream decoded with surrogateescape carries bad bytes as lone surrogates: replace them too.
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 def _note_fallback(event: EngineEvent, sink: list[str]) -> None:
@@ -105,18 +120,29 @@ def _result(session_id: str, turn: TurnView, fell_back: list[str]) -> dict[str, 
     }
 
 
+def fallback_note(reason: str) -> str:
+    """One sentence on why the offline grader stood in. The judge's own note already says so in full
+    ("LLM judge x failed (timeout); this is the offline grade"); a bare reason (`timeout`) gets the sentence
+    around it. Server text can carry escape sequences, so it goes through the sanitiser."""
+    clean = " ".join(strip_controls(reason).split()).rstrip(".")
+    if "offline grade" in clean:
+        return f"Note: {clean}."
+    return f"Note: the LLM judge failed ({clean}); this is the offline grade."
+
+
 def _print_human(result: dict[str, Any]) -> None:
     grade = result["grade"] or {}
     score = grade.get("score")
     shown = "ungraded (no reference answer: grade yourself)" if score is None else f"{score:.1f}/10"
-    typer.echo(f"\nScore: {shown}  ({grade.get('verdict', 'ungraded')}, grader {grade.get('grader', '-')})")
+    verdict, grader = grade.get("verdict", "ungraded"), strip_controls(str(grade.get("grader", "-")))
+    typer.echo(f"\nScore: {shown}  ({verdict}, grader {grader})")
     if result["fell_back"]:
-        typer.echo(f"Note: the LLM judge failed ({result['fell_back']}); this is the offline grade.")
+        typer.echo(fallback_note(result["fell_back"]))
     for title, key in (("Covered", "covered_points"), ("Missed", "missed_points")):
         for point in result[key]:
             typer.echo(f"  {title}: {strip_controls(point)}")
     if grade.get("flags"):
-        typer.echo(f"Flags: {', '.join(grade['flags'])}")
+        typer.echo(f"Flags: {strip_controls(', '.join(grade['flags']))}")
     if grade.get("feedback"):
         typer.echo(f"\n{strip_controls(grade['feedback'])}")
     if result["reference"]:

@@ -1,6 +1,7 @@
 """`interviewer bank ...`: import seed notes, inspect and check the question bank.
 
 Every user error (bad file, unknown id or topic) ends as one `error: FILE:LINE: ...` line and exit code 1.
+Bank text is untrusted (a bank file can hold escape sequences): it is printed through `terminal_text`.
 The importer (and rapidfuzz) is imported only by `bank import`.
 """
 
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from interviewer.cli.common import fail, print_json
+from interviewer.cli.common import fail
+from interviewer.terminal_text import one_line, strip_controls, terminal_json
 
 if TYPE_CHECKING:
     from interviewer.domain import Question
@@ -23,7 +25,7 @@ app = typer.Typer(help="Import notes into the question bank; list, show, check a
 BankOption = Annotated[
     Path | None,
     typer.Option("--bank", help="Bank directory (or one bank file) to use instead of the shipped bank.",
-                 file_okay=True, dir_okay=True),
+                 file_okay=True, dir_okay=True, readable=False),  # the loader reports unreadable files
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -34,7 +36,12 @@ def _load(bank_dir: Path | None) -> Bank:
     try:
         return load_bank(bank_dir)
     except BankError as err:
-        fail(str(err))
+        fail(one_line(str(err)))
+
+
+def print_json(data: Any) -> None:
+    """JSON of bank data; C1 controls and bidi overrides inside strings are written as `\\u` escapes."""
+    typer.echo(terminal_json(data))
 
 
 def bank_stats(bank: Bank) -> dict[str, Any]:
@@ -65,7 +72,7 @@ def stats(bank_dir: BankOption = None, as_json: JsonOption = False) -> None:
         return
     typer.echo(f"{'topic':<22} {'questions':>9} {'with ref':>8}  name")
     for slug, row in data["by_topic"].items():
-        typer.echo(f"{slug:<22} {row['questions']:>9} {row['with_reference']:>8}  {row['name']}")
+        typer.echo(f"{slug:<22} {row['questions']:>9} {row['with_reference']:>8}  {one_line(row['name'])}")
     typer.echo(f"{'total':<22} {data['questions']:>9} {data['with_reference']:>8}  "
                f"({data['topics']} topics, {data['glossary']} glossary entries)")
 
@@ -96,7 +103,7 @@ def list_questions(
         return
     for q in questions:
         ref = "ref" if q.reference is not None else "-  "
-        typer.echo(f"{q.id:<30} d{q.difficulty} {ref} {q.text}")
+        typer.echo(f"{q.id:<30} d{q.difficulty} {ref} {one_line(q.text)}")
 
 
 @app.command("show")
@@ -115,25 +122,27 @@ def show(
         print_json(question.model_dump(mode="json"))
         return
     topic = bank.topic(question.topic)
-    typer.echo(f"{question.id}  [{topic.name}]  difficulty {question.difficulty}  {question.language}")
-    typer.echo(f"Q: {question.text}")
+    typer.echo(f"{question.id}  [{one_line(topic.name)}]  difficulty {question.difficulty}  "
+               f"{question.language}")
+    typer.echo(f"Q: {one_line(question.text)}")
     if question.tags:
-        typer.echo(f"tags: {', '.join(question.tags)}")
-    typer.echo("sources: " + ", ".join(f"{s.file}:{s.line}" for s in question.sources))
+        typer.echo(f"tags: {one_line(', '.join(question.tags))}")
+    typer.echo("sources: " + one_line(", ".join(f"{s.file}:{s.line}" for s in question.sources)))
     typer.echo("")
     no_answer = "(no reference answer in the source)"
-    typer.echo(question.reference if question.reference is not None else no_answer)
+    typer.echo(strip_controls(question.reference) if question.reference is not None else no_answer)
     if question.key_points:
         typer.echo("\nkey points:")
         for point in question.key_points:
-            typer.echo(f"  {point.id}. {point.text}")
+            typer.echo(f"  {point.id}. {one_line(point.text)}")
     if question.alternates:
         typer.echo(f"\n({len(question.alternates)} alternate reference(s) from merged duplicates)")
 
 
 @app.command("check")
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Bank files or directories to validate.")],
+    paths: Annotated[list[Path], typer.Argument(help="Bank files or directories to validate.",
+                                                readable=False)],
 ) -> None:
     """Validate bank files (YAML, fields, unique ids, topics); print `error: FILE:LINE: ...` and exit 1."""
     from question_bank import BankError
@@ -152,13 +161,14 @@ def check(
             total_files += len(files)
             total_questions += len(bank.questions)
     except BankError as err:
-        fail(str(err))
+        fail(one_line(str(err)))
     typer.echo(f"ok: {total_files} file(s), {total_questions} question(s)")
 
 
 @app.command("import")
 def import_notes(
-    files: Annotated[list[Path], typer.Argument(help="Note files in one of the seed formats (see README).")],
+    files: Annotated[list[Path], typer.Argument(help="Note files in one of the seed formats (see README).",
+                                                readable=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the bank files and the report.")],
 ) -> None:
     """Import notes into bank files (one YAML per topic, glossary.yaml) plus import-report.json."""
@@ -168,7 +178,7 @@ def import_notes(
     try:
         result = run_import(files)
     except BankError as err:
-        fail(str(err))
+        fail(one_line(str(err)))
     try:
         written = write(result, out)
     except OSError as err:

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interviewer.cli.bank import BankOption, JsonOption, _load, app
-from interviewer.cli.common import fail, print_json
+from interviewer.cli.bank import BankOption, JsonOption, _load, app, print_json
+from interviewer.cli.common import fail
+from interviewer.files import write_text
+from interviewer.terminal_text import one_line
 
 if TYPE_CHECKING:
     from interviewer.domain import Question
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 @app.command("lint")
 def lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or directories (default: the shipped "
-                                                             "bank).")] = None,
+                                                             "bank).", readable=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
 ) -> None:
     """Check the answer key (question_bank/SCHEMA.md): one `FILE:LINE: severity: message` line per finding."""
@@ -30,7 +32,7 @@ def lint(
 
     findings = lint_paths(paths or [DATA_DIR])
     for finding in findings:
-        typer.echo(str(finding))
+        typer.echo(one_line(str(finding)))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
@@ -65,7 +67,7 @@ def diff(
         print_json([{"id": r.id, "change": r.change, "detail": r.detail} for r in shown])
     else:
         for row in shown:
-            typer.echo(f"{row.change:<10} {row.id:<30} {row.detail}")
+            typer.echo(f"{row.change:<10} {row.id:<30} {one_line(row.detail)}")
         counts: dict[str, int] = {}
         for row in rows:
             counts[row.change] = counts.get(row.change, 0) + 1
@@ -113,7 +115,7 @@ def draft(
                     drafts.append(await draft_question(client, question))
                     typer.echo(f"drafted  {question.id}")
                 except LLMError as err:
-                    typer.echo(f"failed   {question.id}: {err.reason}: {err}", err=True)
+                    typer.echo(f"failed   {question.id}: {err.reason}: {one_line(str(err))}", err=True)
         finally:
             await client.aclose()
         return drafts
@@ -121,7 +123,10 @@ def draft(
     drafts = asyncio.run(run())
     if not drafts:
         fail("no draft was written: every request failed")
-    out.write_text(dump_yaml(draft_file_data(bank.topic(chosen[0].topic), drafts)), encoding="utf-8")
+    try:
+        write_text(out, dump_yaml(draft_file_data(bank.topic(chosen[0].topic), drafts)))
+    except OSError as err:
+        fail(f"cannot write {out}: {err.strerror or err}")
     typer.echo(f"wrote {len(drafts)} draft(s) to {out}: review every claim, then `interviewer bank accept ID "
                f"--draft {out} --bank DIR`")
 
@@ -129,7 +134,8 @@ def draft(
 @app.command("accept")
 def accept(
     ids: Annotated[list[str], typer.Argument(help="Ids of reviewed drafts to accept.")],
-    draft_file: Annotated[Path, typer.Option("--draft", help="The drafts file (from `bank draft`).")],
+    draft_file: Annotated[Path, typer.Option("--draft", help="The drafts file (from `bank draft`).",
+                                             readable=False)],
     bank_dir: Annotated[Path, typer.Option("--bank", help="Bank directory that receives the questions.",
                                            file_okay=False)],
 ) -> None:
@@ -139,6 +145,6 @@ def accept(
 
     try:
         written = accept_drafts(ids, draft_file, bank_dir)
-    except (BankError, KeyError, ValueError) as err:
-        fail(str(err.args[0]) if isinstance(err, KeyError) else str(err))
+    except (BankError, KeyError, ValueError, OSError) as err:
+        fail(one_line(str(err.args[0]) if isinstance(err, KeyError) else str(err)))
     typer.echo(f"accepted {len(ids)} question(s) into {written}")

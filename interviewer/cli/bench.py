@@ -31,6 +31,8 @@ def bench(
     max_tokens: Annotated[int | None, typer.Option("--judge-max-tokens", min=64,
                                                    help="Cap on the judge's reply tokens.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Which questions the candidates get.")] = 0,
+    examples: Annotated[int | None, typer.Option("--examples", min=0, max=5, help="Graded examples in the "
+                                                 "judge prompt (default: settings).")] = None,
     replay: Annotated[bool, typer.Option("--replay/--no-replay",
                                          help="Also replay every request with bare httpx.")] = True,
     processes: Annotated[bool, typer.Option("--processes/--in-process",
@@ -49,6 +51,8 @@ def bench(
         updates["api_key"] = api_key
     if max_tokens is not None:
         updates["judge_max_tokens"] = max_tokens
+    if examples is not None:
+        updates["judge_examples"] = examples
     try:
         llm = LLMSettings.model_validate({**settings.llm.model_dump(), **updates})
     except ValueError as error:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.terminal_text import one_line
 
 if TYPE_CHECKING:
     from interviewer.config import Settings
@@ -30,22 +31,22 @@ def _settings(ctx: typer.Context) -> Settings:
 
 @contextmanager
 def _repository(ctx: typer.Context) -> Iterator[Repository]:
-    """Open the configured database; storage problems become one error line."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from interviewer.db import DatabaseURLError, StorageError, open_repository
+    """Open the configured database; storage problems become one error line (password hidden)."""
+    from interviewer.cli.errors import error_line
+    from interviewer.db import StorageError, open_repository
 
     settings = _settings(ctx)
     try:
         repo = open_repository(settings.resolved_database_url)
-    except (DatabaseURLError, SQLAlchemyError, ImportError) as exc:
-        fail(f"cannot open database {settings.resolved_database_url}: {_first_line(exc)}")
-    try:
-        yield repo
     except StorageError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
-        fail(f"database error: {_first_line(exc)}")
+    try:
+        yield repo
+    except Exception as exc:
+        line = error_line(exc)
+        if line is None:
+            raise
+        fail(line)
     finally:
         repo.close()
 
@@ -53,7 +54,8 @@ def _repository(ctx: typer.Context) -> Iterator[Repository]:
 @app.command("export")
 def export(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="JSON file to write (replaced if it exists).")],
+    file: Annotated[Path, typer.Argument(help="JSON file to write (replaced if it exists; `-` for standard "
+                                              "output, a device or pipe is written through).")],
 ) -> None:
     """Write every profile, session, answer, grade and reference flag to FILE."""
     with _repository(ctx) as repo:
@@ -61,17 +63,20 @@ def export(
             counts = repo.export_json(file)
         except OSError as exc:
             fail(f"cannot write {file}: {exc.strerror or exc}")
-    typer.echo(f"exported {_describe(counts)} to {file}")
+    typer.echo(f"exported {_describe(counts)} to {file}", err=str(file) == "-")  # keep stdout pure JSON
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A file written by `interviewer data export`.")],
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", min=1, help="Refuse files larger than this many MiB.")
+    ] = 100,
 ) -> None:
     """Add the history in FILE to this database (records already present are skipped)."""
     with _repository(ctx) as repo:
-        counts = repo.import_json(file)
+        counts = repo.import_json(file, max_bytes=max_mb * 1024 * 1024)
     typer.echo(f"imported {_describe(counts)} from {file}")
 
 
@@ -115,14 +120,9 @@ def _print_table(profile: str, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         typer.echo(
             f"{r['topic']:<{width}}  {r['mastery']:7.2f}  {r['retrievability']:6.2f}  "
-            f"{r['recent_score']:6.1f}  {r['n_graded']:6d}  {r['due']:3d}  {r['name']}"
+            f"{r['recent_score']:6.1f}  {r['n_graded']:6d}  {r['due']:3d}  {one_line(r['name'])}"
         )
 
 
 def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in counts.items())
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

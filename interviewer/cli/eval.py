@@ -29,6 +29,9 @@ def eval_command(
                      ] = None,
     bank_dir: Annotated[Path | None, typer.Option("--bank", help="Bank for rows with question_id "
                                                                  "(default: the shipped bank).")] = None,
+    examples: Annotated[int | None, typer.Option("--examples", min=0, max=5, help="Graded examples in the "
+                                                 "judge prompt for --grader llm (default: settings; never "
+                                                 "of the question being graded).")] = None,
 ) -> None:
     """Grade every row of a data file; print n, Pearson, Spearman, QWK, MAE (0-10) and the mean score per
     kind, each beside the same figure for the plain token_set_ratio baseline on the same rows."""
@@ -52,19 +55,21 @@ def eval_command(
             evaluation.check_rows(rows, bank)
         except (BankError, evaluation.EvalDataError) as exc:
             fail(str(exc))
+    shown: int | None = None
     if grader == "offline":
         scored = evaluation.grade_rows_offline(rows, evaluation.offline_grader_for(rows, bank), bank)
     else:
-        judge = _llm_judge()
+        judge = _llm_judge(examples)
+        shown = getattr(judge, "examples", None)
         scored = asyncio.run(evaluation.grade_rows(rows, judge, concurrency=concurrency, bank=bank))
     result = evaluation.report(scored)
     if as_json:
-        print_json(result.as_dict())
+        print_json({**result.as_dict(), "grader": grader, "examples": shown})
         return
-    _print_text(result, grader)
+    _print_text(result, grader if shown is None else f"{grader} ({shown} graded examples)")
 
 
-def _llm_judge() -> Grader:
+def _llm_judge(examples: int | None) -> Grader:
     from interviewer.config import load_settings
 
     settings = load_settings()
@@ -74,7 +79,7 @@ def _llm_judge() -> Grader:
         from interviewer.grading.llm_judge import make_llm_judge
     except ImportError as exc:
         fail(f"the LLM judge is not available in this build ({exc})")
-    return make_llm_judge(settings)
+    return make_llm_judge(settings, examples=examples, evaluating=True)
 
 
 def _fmt(value: float) -> str:

@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 
 from interviewer import __version__
+from interviewer.cli.errors import ErrorLineGroup
 
 app = typer.Typer(
+    cls=ErrorLineGroup,
     name="interviewer",
     help="Terminal mock-interview coach for LLM / ML-engineering interviews. "
     "Run with no command to open the app.",
@@ -80,6 +82,10 @@ def _register() -> None:
 
     app.command("ask")(ask.ask)
     app.command("bench")(bench.bench)
+
+    from interviewer.cli import serve
+
+    app.command("serve")(serve.serve)
 
 
 _register()

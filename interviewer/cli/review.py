@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.files import write_text
 from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
@@ -48,13 +49,13 @@ def review(
     except LookupError as error:
         fail(str(error).strip("'\""))
     except Exception as error:  # database unreachable, broken bank, ...
-        fail(f"{type(error).__name__}: {error}")
+        fail(_one_line(error))
     if out is None:
         typer.echo(text, nl=False)
         return
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, "utf-8")
+        write_text(out, text)
     except OSError as error:
         fail(f"cannot write {out}: {error.strerror or error}")
     typer.echo(f"wrote {out}", err=True)
@@ -82,7 +83,7 @@ def flagged(
     try:
         flags = services.repository.flagged_references()
     except Exception as error:
-        fail(f"{type(error).__name__}: {error}")
+        fail(_one_line(error))
     if as_json:
         print_json([{"question_id": f.question_id, "reason": f.reason, "profile": f.profile,
                      "created_at": f.created_at.isoformat()} for f in flags])
@@ -92,3 +93,11 @@ def flagged(
     for flag in flags:
         who = f" ({flag.profile})" if flag.profile else ""
         typer.echo(f"{flag.created_at:%Y-%m-%d}  {flag.question_id}{who}: {strip_controls(flag.reason)}")
+
+
+def _one_line(error: Exception) -> str:
+    """The error as one line with any URL password hidden (imports storage only on this path)."""
+    from interviewer.cli.errors import error_line
+    from interviewer.db.engine import redact_text
+
+    return error_line(error) or redact_text(f"{type(error).__name__}: {error}")

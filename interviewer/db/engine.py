@@ -5,6 +5,7 @@ Engines are built on demand from a URL, never at import time.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,28 @@ class DatabaseURLError(ValueError):
     """The configured database URL cannot be used."""
 
 
+def redact_url(url: str) -> str:
+    """The URL as it may be shown: the password replaced by `***` (SQLAlchemy's `hide_password`)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not parseable: show no credentials at all rather than guess
+        return redact_text(url)
+
+
+_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^/@:\s]*):[^/\s]*@")
+
+
+def redact_text(text: str) -> str:
+    """Mask `user:password@` in every URL inside a free-form message (driver errors may quote the URL)."""
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+
+
 def make_engine(url: str) -> Engine:
     """Build an engine for any SQLAlchemy URL; `postgresql://` URLs use psycopg 3."""
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a long message
-        raise DatabaseURLError(f"not a database URL: {url!r}") from exc
+        raise DatabaseURLError(f"not a database URL: {redact_url(url)!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):

@@ -186,7 +186,7 @@ class GradeStore(StoreBase):
             if held is None or grade.grader == SELF_GRADER or held[0].grader != SELF_GRADER:
                 effective[grade.turn_id] = (grade, submitted_at)
         reviews = [
-            scheduling.review_for(float(g.score or 0), submitted_at or g.created_at, g.rating)
+            scheduling.review_for(float(g.score or 0), submitted_at or g.created_at, _rating(g.rating))
             for g, submitted_at in effective.values()
         ]
         snapshot = scheduling.replay(reviews)
@@ -209,3 +209,9 @@ class GradeStore(StoreBase):
         if order_by_due:
             query = query.order_by(col(CardRow.due), col(CardRow.question_id))
         return list(session.exec(query).all())
+
+
+def _rating(stored: object) -> int | None:
+    """A stored self rating, or None when it is not 1-4 (a row written by an older import without checks
+    must not break the card of that question for good)."""
+    return stored if isinstance(stored, int) and not isinstance(stored, bool) and 1 <= stored <= 4 else None

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 from interviewer.db.engine import WRITE_OPTION, is_sqlite
+from interviewer.db.store import StorageError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x1E7E  # any constant: serialises concurrent start-ups migrating one PostgreSQL database
@@ -39,7 +40,16 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema up to date; a no-op when it already is. Safe if two processes start together."""
+    """Bring the schema up to date; a no-op when it already is. Safe if two processes start together.
+
+    Raises StorageError for a database written by a newer version (a revision this build does not ship)."""
+    current = current_revision(engine)
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise StorageError(
+            f"the database is at schema revision {current}, newer than this version of interviewer "
+            f"knows (latest {head_revision()}): upgrade interviewer, or use another database"
+        )
     upgrade_to(engine, "head")
 
 

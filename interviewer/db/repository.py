@@ -6,8 +6,12 @@ The methods live in small mixins (`sessions`, `grades`, `transfer`); this module
 
 from __future__ import annotations
 
-from interviewer.db.engine import make_engine
+from alembic.util.exc import CommandError
+from sqlalchemy.exc import SQLAlchemyError
+
+from interviewer.db.engine import DatabaseURLError, make_engine, redact_text, redact_url
 from interviewer.db.migrate import upgrade_to_head
+from interviewer.db.store import StorageError
 from interviewer.db.transfer import TransferStore
 
 
@@ -33,8 +37,27 @@ def resolve_database_url(url: str | None = None) -> str:
 
 
 def open_repository(url: str | None = None, *, migrate: bool = True) -> Repository:
-    """Connect (default URL from settings), bring the schema up to date and return the repository."""
-    engine = make_engine(resolve_database_url(url))
-    if migrate:
-        upgrade_to_head(engine)
+    """Connect (default URL from settings), bring the schema up to date and return the repository.
+
+    Raises StorageError, one line with the URL's password hidden, when the database cannot be used."""
+    resolved = resolve_database_url(url)
+    engine = None
+    try:
+        engine = make_engine(resolved)
+        if migrate:
+            upgrade_to_head(engine)
+    except Exception as exc:
+        if engine is not None:
+            engine.dispose()
+        if isinstance(exc, StorageError):
+            raise StorageError(f"cannot open database {redact_url(resolved)}: {exc}") from None
+        if isinstance(exc, DatabaseURLError | SQLAlchemyError | OSError | ImportError | CommandError):
+            raise StorageError(f"cannot open database {redact_url(resolved)}: {first_line(exc)}") from None
+        raise
     return Repository(engine)
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own message (not SQLAlchemy's wrapper with SQL and a link), first line, no passwords."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return redact_text(text.splitlines()[0]) if text else type(exc).__name__

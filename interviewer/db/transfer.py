@@ -7,14 +7,11 @@ importing into a database that already has the same records skips them instead o
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy import insert
+from sqlalchemy import String, insert
 from sqlmodel import Session, col, select
 
 from interviewer.db import converters
@@ -22,11 +19,18 @@ from interviewer.db.grades import GradeStore
 from interviewer.db.sessions import SessionStore
 from interviewer.db.store import StorageError
 from interviewer.db.tables import GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
+from interviewer.db.transfer_checks import (
+    DEFAULT_MAX_BYTES,
+    FORMAT,
+    SECTIONS,
+    VERSION,
+    as_utc,
+    flag_key,
+    parse,
+    read_export,
+)
+from interviewer.files import write_text
 from interviewer.history import GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
-
-FORMAT = "interviewer-export"
-T = TypeVar("T")
-VERSION = 1
 
 
 class TransferStore(SessionStore, GradeStore):
@@ -64,35 +68,30 @@ class TransferStore(SessionStore, GradeStore):
             }
 
     def export_json(self, path: str | Path) -> dict[str, int]:
-        """Write `export_data()` to `path` (atomically); returns how many records of each kind."""
+        """Write `export_data()` to `path` (`interviewer.files.write_text`: atomic for a regular file, written
+        through for a device, pipe or `-`); returns how many records of each kind."""
         data = self.export_data()
-        target = Path(path)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(partial, target)
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
         return _counts(data)
 
-    def import_json(self, path: str | Path) -> dict[str, int]:
-        """Read a file written by `export_json` and add what is not there yet; returns how many were added."""
+    def import_json(self, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, int]:
+        """Read a file written by `export_json` and add what is not there yet; returns how many were added.
+
+        Errors (`StorageError`) name the file; nothing is written unless the whole file is valid."""
+        data = read_export(path, max_bytes)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StorageError(f"cannot read export file {path}: {exc}") from None
-        return self.import_data(data)
+            return self.import_data(data)
+        except StorageError as exc:
+            raise StorageError(f"{path}: {exc}") from None
 
     def import_data(self, data: Any) -> dict[str, int]:
-        """Add the records of an export (one transaction: all or nothing), then rebuild affected cards."""
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise StorageError('not an interviewer export (missing "format": "interviewer-export")')
-        if data.get("version") != VERSION:
-            raise StorageError(
-                f"unsupported export version {data.get('version')!r} (this build reads {VERSION})"
-            )
-        parsed = _parse(data)
+        """Add the records of an export and rebuild the affected cards, in one transaction: a bad record or
+        a crash part-way leaves the database as it was, so importing again redoes everything."""
+        parsed = parse(data)
         with self._write() as session:
             added, touched = _Importer(self, session).run(*parsed)
-        for name in sorted(touched):
-            self.rebuild_cards(name)
+            for profile_id, question_id in sorted(touched):
+                self._reschedule(session, profile_id, question_id)
         return added
 
 
@@ -103,50 +102,7 @@ def _grade_data(row: GradeRow) -> dict[str, Any]:
 
 
 def _counts(data: dict[str, Any]) -> dict[str, int]:
-    return {key: len(data[key]) for key in ("profiles", "sessions", "turns", "grades", "reference_flags")}
-
-
-Parsed = tuple[
-    list[Profile],
-    list[SessionRecord],
-    list[TurnRecord],
-    list[tuple[GradeRecord, int | None]],
-    list[ReferenceFlag],
-]
-
-
-def _parse(data: dict[str, Any]) -> Parsed:
-    profiles = _each(data, "profiles", lambda item: Profile.model_validate({"id": 0, **item}))
-    sessions = _each(data, "sessions", SessionRecord.model_validate)
-    turns = _each(data, "turns", TurnRecord.model_validate)
-    grades = _each(
-        data,
-        "grades",
-        lambda item: (
-            GradeRecord.model_validate({k: v for k, v in item.items() if k != "rating"}),
-            item.get("rating"),
-        ),
-    )
-    flags = _each(data, "reference_flags", lambda item: ReferenceFlag.model_validate({"id": 0, **item}))
-    return profiles, sessions, turns, grades, flags
-
-
-def _each(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
-    """Validate every item of one section; errors name the item, e.g. `sessions.3.started_at`."""
-    items = data.get(key, [])
-    if not isinstance(items, list):
-        raise StorageError(f"invalid export file: {key!r} must be a list")
-    parsed = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise StorageError(f"invalid export file at {key}.{index}: expected an object")
-        try:
-            parsed.append(parse(item))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in (key, index, *first["loc"]))
-            raise StorageError(f"invalid export file at {where}: {first['msg']}") from None
-    return parsed
+    return {key: len(data[key]) for key in SECTIONS}
 
 
 class _Importer:
@@ -164,15 +120,15 @@ class _Importer:
         turns: list[TurnRecord],
         grades: list[tuple[GradeRecord, int | None]],
         flags: list[ReferenceFlag],
-    ) -> tuple[dict[str, int], set[str]]:
-        """Insert what is new; returns counts added and the profiles whose cards need rebuilding."""
+    ) -> tuple[dict[str, int], set[tuple[int, str]]]:
+        """Insert what is new; returns counts added and the (profile id, question) cards to rebuild."""
         created = 0
         for profile in profiles:
             if self.store._profile_id(self.session, profile.name) is None:
                 created += 1
             self._profile_id(profile.name, profile.created_at)
         added_sessions = self._sessions(sessions)
-        added_turns = self._turns(turns)
+        added_turns = self._turns(turns, {s.id for s in sessions})
         added_grades, touched = self._grades(grades)
         added_flags = self._flags(flags)
         counts = {
@@ -200,6 +156,7 @@ class _Importer:
 
     def _insert(self, model: type[Any], rows: list[dict[str, Any]]) -> int:
         if rows:
+            _check_lengths(model, rows)
             self.session.execute(insert(model), rows)
         return len(rows)
 
@@ -217,12 +174,21 @@ class _Importer:
         ]
         return self._insert(SessionRow, rows)
 
-    def _turns(self, records: list[TurnRecord]) -> int:
+    def _turns(self, records: list[TurnRecord], sessions: set[str]) -> int:
         known = self._existing(TurnRow, [r.id for r in records])
         fresh = sorted((r for r in records if r.id not in known), key=lambda r: (r.session_id, r.ordinal))
+        missing = {r.session_id for r in fresh} - sessions
+        missing -= self._existing(SessionRow, sorted(missing))
+        if missing:
+            raise StorageError(f"a turn refers to unknown session {min(missing)}")
+        turn_ids = {r.id for r in records}
+        parents = {r.parent_turn_id for r in fresh if r.parent_turn_id} - turn_ids
+        parents -= self._existing(TurnRow, sorted(parents))
+        if parents:
+            raise StorageError(f"a turn refers to unknown parent turn {min(parents)}")
         return self._insert(TurnRow, [r.model_dump(exclude={"grades"}) for r in fresh])
 
-    def _grades(self, records: list[tuple[GradeRecord, int | None]]) -> tuple[int, set[str]]:
+    def _grades(self, records: list[tuple[GradeRecord, int | None]]) -> tuple[int, set[tuple[int, str]]]:
         known = self._existing(GradeRow, [g.id for g, _ in records])
         fresh = [(g, rating) for g, rating in records if g.id not in known]
         owners = self._turn_owners({g.turn_id for g, _ in fresh})
@@ -230,8 +196,8 @@ class _Importer:
         for grade, rating in fresh:
             if grade.turn_id not in owners:
                 raise StorageError(f"grade {grade.id} refers to unknown turn {grade.turn_id}")
-            profile_id, question_id, profile_name = owners[grade.turn_id]
-            touched.add(profile_name)
+            profile_id, question_id, _name = owners[grade.turn_id]
+            touched.add((profile_id, question_id))
             rows.append(
                 {
                     "id": grade.id,
@@ -260,16 +226,30 @@ class _Importer:
 
     def _flags(self, records: list[ReferenceFlag]) -> int:
         existing = {
-            (r.question_id, r.reason, r.created_at) for r in self.session.exec(select(ReferenceFlagRow))
+            flag_key(converters.reference_flag(r, None)) for r in self.session.exec(select(ReferenceFlagRow))
         }
         rows = [
             {
                 "question_id": f.question_id,
-                "reason": f.reason,
-                "created_at": f.created_at,
+                "reason": f.reason.strip(),
+                "created_at": as_utc(f.created_at),
                 "profile_id": self._profile_id(f.profile) if f.profile else None,
             }
             for f in records
-            if (f.question_id, f.reason, f.created_at) not in existing
+            if flag_key(f) not in existing
         ]
         return self._insert(ReferenceFlagRow, rows)
+
+
+def _check_lengths(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL refuses strings longer than a VARCHAR column; say which field instead of a driver error."""
+    limits = {
+        c.name: c.type.length
+        for c in model.__table__.columns
+        if isinstance(c.type, String) and c.type.length
+    }
+    for row in rows:
+        for name, limit in limits.items():
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                raise StorageError(f"{model.__tablename__}.{name} is longer than {limit} characters")

@@ -38,8 +38,9 @@ class GradedExample:
     source: Literal["self", "calibration"]
 
     def same_question(self, question: Question) -> bool:
-        """An example of `question` as asked now (a follow-up's focused question is another question)."""
-        return self.question_id == question.id and self.question.strip() == question.text.strip()
+        """An example of `question` (by id: a follow-up's focused question keeps its question's examples,
+        so its grade reuses them from the prefix cache)."""
+        return self.question_id == question.id
 
 
 class ExampleSource(Protocol):

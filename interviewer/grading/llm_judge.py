@@ -97,6 +97,11 @@ class LLMJudge:
     own_examples: ExampleSource | None = None
     """The user's self-grades (storage: may block, so it runs in a thread)."""
     calibration: ExampleSource | None = None
+    examples_ttl_s: float = 60.0
+    """How long one question's examples are reused without asking storage again (follow-ups and grades of
+    one question then skip the thread hop; a self-grade made meanwhile shows up after this)."""
+    _chosen: dict[str, tuple[float, list[GradedExample]]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -136,13 +141,19 @@ class LLMJudge:
         """The graded examples this judge shows for `question` (own self-grades first); never raises."""
         if self.examples <= 0:
             return []
+        now = time.monotonic()
+        kept = self._chosen.get(question.id)
+        if kept is not None and now - kept[0] <= self.examples_ttl_s:
+            return kept[1]
         own: list[GradedExample] = []
         if self.own_examples is not None:
             try:
                 own = list(await asyncio.to_thread(self.own_examples.examples_for, question, self.examples))
             except Exception:  # storage trouble must not stop grading: calibration examples still apply
                 own = []
-        return choose(question, self.examples, own, self.calibration)
+        chosen = choose(question, self.examples, own, self.calibration)
+        self._chosen[question.id] = (now, chosen)
+        return chosen
 
     async def _cross_check(self, question: Question, answer: str, judged: Grade, language: Language) -> Grade:
         """Keep a judge's high score only when the offline grader sees the answer on topic.

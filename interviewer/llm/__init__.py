@@ -61,4 +61,5 @@ def make_llm_client(settings: LLMSettings) -> OpenAICompatibleClient | None:
         max_tokens=settings.max_tokens,
         temperature=settings.temperature,
         enable_thinking=settings.enable_thinking,
+        max_reply_bytes=int(settings.max_reply_mb * 1024 * 1024),
     )

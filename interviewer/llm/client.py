@@ -34,6 +34,7 @@ from interviewer.llm.errors import (
     LLMTruncated,
 )
 from interviewer.llm.metrics import PrefixCacheStats, parse_prefix_cache
+from interviewer.llm.reply_limits import DEFAULT_MAX_REPLY_BYTES, capped_lines, loads, read_capped
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,6 +59,7 @@ class OpenAICompatibleClient:
         send_chat_template_kwargs: bool = True,
         backoff_s: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.root_url = _server_root(self.base_url)
@@ -69,6 +71,7 @@ class OpenAICompatibleClient:
         self.enable_thinking = enable_thinking
         self.send_chat_template_kwargs = send_chat_template_kwargs
         self.backoff_s = backoff_s
+        self.max_reply_bytes = max_reply_bytes
         self._timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
@@ -223,8 +226,9 @@ class OpenAICompatibleClient:
         return body
 
     async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return await self._client().request(method, url, **kwargs)
+        try:  # streamed, so an oversized body is refused as it arrives instead of read whole
+            async with self._client().stream(method, url, **kwargs) as response:
+                return await read_capped(response, self.max_reply_bytes)
         except httpx.HTTPError as err:
             raise self._transport_error(err, url) from None
 
@@ -248,9 +252,8 @@ class OpenAICompatibleClient:
         try:
             async with self._client().stream("POST", url, json=body) as response:
                 if response.status_code >= 400:
-                    await response.aread()
-                    self._raise_for_status(response)
-                async for chunk in _sse_events(response):
+                    self._raise_for_status(await read_capped(response, self.max_reply_bytes))
+                async for chunk in _sse_events(response, self.max_reply_bytes):
                     if "error" in chunk:
                         detail = self._scrub(str(chunk["error"]))
                         raise LLMServerError(f"the server failed mid-stream: {detail}")
@@ -302,7 +305,7 @@ class OpenAICompatibleClient:
         raise LLMServerError(f"{where}: HTTP {status} from the server: {detail}", status=status)
 
     def _transport_error(self, err: httpx.HTTPError, url: str) -> LLMError:
-        where = _redact_url(url)
+        where = redact_url(url)
         if isinstance(err, httpx.ConnectTimeout):
             return LLMConnectionError(f"could not connect to {where} within {self._timeout.connect}s")
         if isinstance(err, httpx.TimeoutException):
@@ -324,13 +327,15 @@ def parse_json_reply(text: str, schema: type[ModelT], *, name: str = "reply") ->
     if stripped.startswith("```"):
         stripped = stripped.strip("`").removeprefix("json").strip()
     try:
-        data = json.loads(stripped, strict=False)
+        data = loads(stripped, f"the {name} reply")
     except json.JSONDecodeError as err:
         raise LLMInvalidOutput(
             f"the {name} reply is not valid JSON ({err.msg} at {err.pos}): {text[:120]!r}"
         ) from None
     try:
         return schema.model_validate(data)
+    except RecursionError:
+        raise LLMInvalidOutput(f"the {name} reply is nested too deeply") from None
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(root)"
@@ -340,16 +345,16 @@ def parse_json_reply(text: str, schema: type[ModelT], *, name: str = "reply") ->
         ) from None
 
 
-async def _sse_events(response: httpx.Response) -> AsyncIterator[dict]:
-    """Decode `data: {...}` server-sent events until `[DONE]`."""
-    async for line in response.aiter_lines():
+async def _sse_events(response: httpx.Response, limit: int) -> AsyncIterator[dict]:
+    """Decode `data: {...}` server-sent events until `[DONE]` (at most `limit` bytes in all)."""
+    async for line in capped_lines(response, limit):
         if not line.startswith("data:"):
             continue
         payload = line[5:].strip()
         if payload == "[DONE]":
             return
         try:
-            event = json.loads(payload, strict=False)
+            event = loads(payload, "a stream event")
         except json.JSONDecodeError:
             raise LLMInvalidOutput(f"the server sent a malformed stream event: {payload[:120]!r}") from None
         if isinstance(event, dict):
@@ -365,7 +370,7 @@ def _first_choice(data: dict) -> dict:
 
 def _json_object(response: httpx.Response) -> dict:
     try:
-        data = response.json()
+        data = loads(response.text, "the server's reply")
     except ValueError:
         raise LLMInvalidOutput(f"the server's reply is not JSON: {response.text[:120]!r}") from None
     if not isinstance(data, dict):
@@ -375,8 +380,8 @@ def _json_object(response: httpx.Response) -> dict:
 
 def _error_detail(response: httpx.Response) -> str:
     try:
-        error = response.json().get("error", response.text)
-    except (ValueError, AttributeError):
+        error = loads(response.text, "the error").get("error", response.text)
+    except (ValueError, AttributeError, LLMError):
         return response.text.strip() or response.reason_phrase
     if isinstance(error, dict):
         return str(error.get("message") or error)
@@ -391,7 +396,7 @@ def _server_root(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _redact_url(url: str) -> str:
+def redact_url(url: str) -> str:
     """Drop user:password@ and the query string from a URL before showing it."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"

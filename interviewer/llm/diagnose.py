@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.config import LLMSettings
 from interviewer.llm.base import ChatMessage
-from interviewer.llm.client import OpenAICompatibleClient
+from interviewer.llm.client import OpenAICompatibleClient, redact_url
 from interviewer.llm.errors import LLMError
 
 
@@ -52,10 +53,16 @@ class Diagnosis:
                 "checks": [asdict(c) for c in self.checks]}
 
 
-async def _timed(name: str, call: Callable[[], Awaitable[str]]) -> Check:
+async def _timed(name: str, call: Callable[[], Awaitable[str]], ends_at: float) -> Check:
     started = time.perf_counter()
+    if started >= ends_at:
+        return Check(name, False, None, "not run: the deadline was spent on the checks before")
     try:
-        detail = await call()
+        async with asyncio.timeout(ends_at - started):
+            detail = await call()
+    except TimeoutError:
+        detail = "no complete answer before the deadline (INTERVIEWER_LLM__GRADE_DEADLINE_S)"
+        return Check(name, False, round((time.perf_counter() - started) * 1000, 1), detail)
     except LLMError as err:
         return Check(name, False, round((time.perf_counter() - started) * 1000, 1), str(err))
     return Check(name, True, round((time.perf_counter() - started) * 1000, 1), detail)
@@ -68,19 +75,23 @@ async def diagnose(settings: LLMSettings) -> Diagnosis:
         base_url=settings.base_url, model=settings.model, api_key=settings.api_key.get_secret_value(),
         connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s,
         max_retries=0, enable_thinking=settings.enable_thinking,
+        max_reply_bytes=int(settings.max_reply_mb * 1024 * 1024),
     )
-    result = Diagnosis(client.base_url, settings.model)
+    # Shown and printed as JSON: never with the user:password@ a base URL may carry.
+    result = Diagnosis(redact_url(client.base_url), settings.model)
+    # One deadline for all checks: a stalled endpoint is reported after it, not after a read timeout each.
+    ends_at = time.perf_counter() + settings.grade_deadline_s
     async with client:
-        result.checks.append(await _timed("health", lambda: _health(client)))
-        result.checks.append(await _timed("models", lambda: _models(client)))
-        result.checks.append(await _timed("structured output", lambda: _structured(client)))
+        result.checks.append(await _timed("health", lambda: _health(client), ends_at))
+        result.checks.append(await _timed("models", lambda: _models(client), ends_at))
+        result.checks.append(await _timed("structured output", lambda: _structured(client), ends_at))
     return result
 
 
 async def _health(client: OpenAICompatibleClient) -> str:
     if not await client.health():
-        raise LLMError(f"{client.root_url}/health did not answer 200")
-    return f"{client.root_url}/health answered 200"
+        raise LLMError(f"{redact_url(client.root_url)}/health did not answer 200")
+    return f"{redact_url(client.root_url)}/health answered 200"
 
 
 async def _models(client: OpenAICompatibleClient) -> str:

@@ -48,6 +48,10 @@ class LLMInvalidOutput(LLMError):
     """The reply was not valid JSON or did not match the requested schema."""
 
 
+class LLMReplyTooLarge(LLMInvalidOutput):
+    """The reply exceeded the size cap (`max_reply_mb`); it was not read further."""
+
+
 class LLMTruncated(LLMError):
     """The reply stopped at max_tokens (`finish_reason == "length"`): the JSON is incomplete."""
 
@@ -59,5 +63,6 @@ _REASONS: dict[type[LLMError], str] = {
     LLMBadRequest: "bad_request",
     LLMAuthError: "auth_error",
     LLMInvalidOutput: "invalid_output",
+    LLMReplyTooLarge: "reply_too_large",
     LLMTruncated: "truncated",
 }

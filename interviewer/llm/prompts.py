@@ -9,6 +9,8 @@ random nonce, so it cannot close the fence and pose as instructions.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -46,6 +48,21 @@ class ExchangeLike(Protocol):
 
     @property
     def answer(self) -> str: ...
+
+
+class ExampleLike(Protocol):
+    """A graded example answer (e.g. `interviewer.grading.examples.GradedExample`)."""
+
+    @property
+    def question(self) -> str: ...
+
+    @property
+    def answer(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
+
+    def same_question(self, question: Question) -> bool: ...
 
 
 class PromptError(LookupError):
@@ -88,6 +105,34 @@ def fence_markers(nonce: str) -> tuple[str, str]:
     return f"<<<CANDIDATE-TEXT {nonce}>>>", f"<<<END-CANDIDATE-TEXT {nonce}>>>"
 
 
+_EXAMPLES_KEY = secrets.token_bytes(16)
+"""Keys the examples' fence: stable within a process (same examples, same prompt prefix, prefix-cache hits)
+but unguessable, so a self-graded answer cannot close its fence either."""
+EXAMPLE_MAX_CHARS = 600
+
+
+def examples_nonce(examples: Sequence[ExampleLike]) -> str:
+    text = "\x00".join(f"{e.question}\x01{e.answer}\x01{e.score}" for e in examples)
+    return hmac.new(_EXAMPLES_KEY, text.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def format_examples(examples: Sequence[ExampleLike], question: Question, language: Language) -> str:
+    """The graded-examples block of the system message (empty without examples)."""
+    if not examples:
+        return ""
+    begin, end = fence_markers(examples_nonce(examples))
+    blocks = []
+    for n, example in enumerate(examples, 1):
+        same = example.same_question(question)
+        answer = neutralise(example.answer.strip())
+        if len(answer) > EXAMPLE_MAX_CHARS:
+            answer = answer[:EXAMPLE_MAX_CHARS].rstrip() + " …"
+        blocks.append(render("judge_examples", language, section="same" if same else "other", n=n,
+                             score=f"{example.score:g}", begin=begin, end=end, answer=answer,
+                             question=neutralise(" ".join(example.question.split()))[:200]))
+    return render("judge_examples", language, begin=begin, end=end, examples="\n\n".join(blocks))
+
+
 def neutralise(text: str) -> str:
     """Candidate text made inert for the chat template: `<|im_end|>` becomes `<| im_end |>`."""
     return _CONTROL_TOKEN.sub(r"<| \1 |>", text)
@@ -110,12 +155,20 @@ def format_key_points(key_points: Sequence[KeyPoint], language: Language,
     return "\n".join(lines)
 
 
-def shared_prefix(question: Question, *, language: Language, persona: Persona = "standard") -> ChatMessage:
-    """The system message every request about `question` starts with (identical across tasks)."""
+def shared_prefix(question: Question, *, language: Language, persona: Persona = "standard",
+                  examples: Sequence[ExampleLike] = ()) -> ChatMessage:
+    """The system message every request about `question` starts with (identical across tasks).
+
+    Graded `examples` go after the rules every question shares and before the question's context: they are
+    chosen per question id in a stable order, so grading, follow-up and clarification calls about the
+    question, and grades of its follow-up answers (same id, focused context), all reuse them from the
+    cache."""
     tone = render("interviewer_system", language, section=persona)
+    shown = format_examples(examples, question, language)
     parts = [
         render("interviewer_system", language, persona=tone),
         render("judge_system", language),
+        *([shown] if shown else []),
         render(
             "question_context",
             language,
@@ -139,10 +192,13 @@ def build_messages(
     clarification: str | None = None,
     feedback_language: Language | None = None,
     nonce: str | None = None,
+    examples: Sequence[ExampleLike] = (),
 ) -> list[ChatMessage]:
     """Messages for one task about `question`: `shared_prefix(...)` then one task message.
 
     - judge: needs `answer` (graded; `exchanges` give earlier turns); feedback in `feedback_language`.
+    `examples` (graded answers) end the shared system message (`shared_prefix`): pass the same ones for every
+    task about the question so they stay one cached prefix.
     - follow_up: needs `key_point` (the missed point to aim at) and the `exchanges` so far.
     - clarify: needs `clarification` (the candidate's question) and the `exchanges` so far.
     """
@@ -169,7 +225,8 @@ def build_messages(
         task = render("clarify", language, clarification=neutralise(clarification.strip()), **common)
     else:
         raise ValueError(f"unknown prompt kind {kind!r}")
-    return [shared_prefix(question, language=language, persona=persona), {"role": "user", "content": task}]
+    system = shared_prefix(question, language=language, persona=persona, examples=examples)
+    return [system, {"role": "user", "content": task}]
 
 
 def _format_exchanges(

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from interviewer.files import write_text
 from interviewer.services.transcript_export import STATUS_WORDS
 from interviewer.services.ui_models import SessionListItem, TranscriptView, TurnView
 from interviewer.widgets.grade_card import GradeCard
@@ -214,7 +215,7 @@ class ReviewScreen(Screen[None]):
         path = data_dir() / "exports" / f"session-{session_id[:8]}.{fmt}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.app.services.export(session_id, fmt), "utf-8")
+            write_text(path, self.app.services.export(session_id, fmt))
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
             return

@@ -48,7 +48,12 @@ class Call:
     name: str = ""
     wait_s: float = 0.0
     ttft_s: float | None = None
+    first_token_at: float | None = None
+    """perf_counter() at the first streamed piece: with the turn's start, what the candidate waited."""
     ok: bool = True
+    intervals: list[tuple[float, float]] = field(default_factory=list)
+    """(start, end) perf_counter() spans spent waiting on the server. The engine may run the judge and a
+    follow-up at once, so a turn's HTTP time is the union of its calls' spans, not the sum."""
 
 
 @dataclass
@@ -81,10 +86,13 @@ class TimedClient:
                     piece = await iterator.__anext__()
                 except StopAsyncIteration:
                     call.wait_s += time.perf_counter() - waiting
+                    call.intervals.append((waiting, time.perf_counter()))
                     return
                 call.wait_s += time.perf_counter() - waiting
+                call.intervals.append((waiting, time.perf_counter()))
                 if call.ttft_s is None:
-                    call.ttft_s = time.perf_counter() - started
+                    call.first_token_at = time.perf_counter()
+                    call.ttft_s = call.first_token_at - started
                 yield piece
         except Exception:  # not GeneratorExit/CancelledError: the engine's own stop is counted by FellBack
             call.ok = False
@@ -106,7 +114,9 @@ class TimedClient:
             call.ok = False
             raise
         finally:
-            call.wait_s = time.perf_counter() - started
+            ended = time.perf_counter()
+            call.wait_s = ended - started
+            call.intervals.append((started, ended))
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -122,6 +132,8 @@ def _schema_of(model: Any) -> dict[str, Any]:
 class TurnRun:
     wall_s: float
     calls: list[Call]
+    follow_up_s: float | None = None
+    """Submit to the first token of the follow-up (grading included): the wait a candidate sees."""
 
 
 @dataclass
@@ -245,7 +257,9 @@ async def one_session(index: int, options: BenchOptions, bank: Any, client: Any,
                 timed.calls = []
                 started = time.perf_counter()
                 await engine.submit(answer, clarify=False)
-                run.turns.append(TurnRun(time.perf_counter() - started, timed.calls))
+                first = next((c.first_token_at for c in timed.calls if c.first_token_at is not None), None)
+                run.turns.append(TurnRun(time.perf_counter() - started, timed.calls,
+                                         None if first is None else first - started))
         except Exception as err:  # counted, reported, and the other sessions go on
             run.error = f"{type(err).__name__}: {err}"
         finally:

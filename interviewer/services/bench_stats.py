@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from interviewer.services.bench_runner import BenchOptions, Call, SessionRun
 
 
+FOLLOW_UP_BUDGET_S = 2.0
+"""A follow-up should start within 2 s of submitting an answer (grading included)."""
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100); None for no values."""
     if not values:
@@ -76,6 +80,9 @@ class BenchReport:
         if f.get("engine_vs_bare") is not None:
             lines.append(f"engine turn p50 vs bare httpx replay p50: {_pct(f['engine_vs_bare'])} "
                          "(the replay runs second, on a warm prefix cache)")
+        if f.get("within_budget") is not None:
+            lines.append(f"follow-ups starting within {FOLLOW_UP_BUDGET_S:.0f} s of the answer: "
+                         f"{f['within_budget']:.1%}")
         hit = f["prefix_cache_hit_rate"]
         lines.append("prefix-cache hit rate: " + ("n/a (no vLLM /metrics)" if hit is None else f"{hit:.1%}"))
         errors = f["errors"]
@@ -85,7 +92,8 @@ class BenchReport:
 
 
 _ROWS = (
-    ("follow-up time to first token", "ttft"), ("judge request", "judge"),
+    ("follow-up time to first token", "ttft"), ("submit to first follow-up token", "follow_up_wait"),
+    ("judge request", "judge"),
     ("turn (grade + follow-up)", "turn"),
     ("  waiting on HTTP per turn", "turn_http"), ("  engine overhead per turn", "overhead"),
     ("bare httpx replay per turn", "bare_turn"),
@@ -101,12 +109,29 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.1%}"
 
 
+def http_busy_s(calls: Sequence[Call]) -> float:
+    """Seconds of a turn spent waiting on the server: the union of the calls' waiting spans (the judge and a
+    follow-up can overlap; summing them would hide the engine's own time behind double-counted HTTP)."""
+    spans = sorted(span for call in calls for span in call.intervals)
+    if not spans:
+        return sum(call.wait_s for call in calls)
+    total, (start, end) = 0.0, spans[0]
+    for s, e in spans[1:]:
+        if s > end:
+            total += end - start
+            start, end = s, e
+        else:
+            end = max(end, e)
+    return total + end - start
+
+
 def summarise_runs(runs: Sequence[SessionRun], options: BenchOptions, elapsed_s: float, before: Any,
                    after: Any, bare: list[list[float]] | None, *, cpu_s: float | None = None) -> BenchReport:
     """Collect the figures of all simulated sessions."""
     turns = [t for run in runs for t in run.turns]
     calls = [c for t in turns for c in t.calls]
-    http = [sum(c.wait_s for c in t.calls) for t in turns]
+    http = [http_busy_s(t.calls) for t in turns]
+    waits = [t.follow_up_s for t in turns if t.follow_up_s is not None]
     overhead = [max(0.0, t.wall_s - h) for t, h in zip(turns, http, strict=True)]
     errors: Counter[str] = Counter()
     for run in runs:
@@ -121,11 +146,15 @@ def summarise_runs(runs: Sequence[SessionRun], options: BenchOptions, elapsed_s:
         hit_rate = after.since(before).hit_rate
     figures: dict[str, Any] = {
         "endpoint": options.llm.base_url, "model": options.llm.model,
+        "judge_examples": options.llm.judge_examples,
         "sessions": len(runs), "concurrency": options.concurrency, "turns": len(turns),
         "mode": "one process per candidate" if options.processes else "one event loop",
         "requests": len(calls),
         "wall_s": round(elapsed_s, 2),
         "ttft": spread([c.ttft_s for c in calls if c.kind == "stream" and c.ttft_s is not None]),
+        "follow_up_wait": spread(waits),
+        "within_budget": round(sum(w <= FOLLOW_UP_BUDGET_S for w in waits) / len(waits), 4) if waits
+        else None,
         "judge": spread([c.wait_s for c in calls if c.kind == "json" and c.ok]),
         "turn": spread([t.wall_s for t in turns]),
         "turn_http": spread(http),

@@ -54,14 +54,28 @@ def make_engine(
     from interviewer.grading.llm_judge import LLMJudge
     from interviewer.services.llm_interviewer import LLMClarifier, LLMFollowUps
 
+    # One deadline for the whole grade (retries included), so a stalled endpoint falls back in ~30 s.
+    engine_options.setdefault("grade_timeout_s", settings.llm.grade_deadline_s)
     judge = LLMJudge(client, fallback=offline, language=settings.language, persona=settings.persona,
-                     max_tokens=max(settings.llm.max_tokens, settings.llm.judge_max_tokens))
+                     max_tokens=max(settings.llm.max_tokens, settings.llm.judge_max_tokens),
+                     **_example_sources(settings, bank, repository))
     return InterviewEngine(
         bank=bank, store=repository, grader=judge, fallback_grader=offline,
-        follow_ups=LLMFollowUps(client, temperature=settings.llm.temperature), clarifier=LLMClarifier(client),
+        follow_ups=LLMFollowUps(client, temperature=settings.llm.temperature, examples=judge.examples_for),
+        clarifier=LLMClarifier(client, examples=judge.examples_for),
         clock=clock, profile=settings.profile, **{"offline": False, **engine_options},
         closers=() if llm_client is not None else (client.aclose,),
     )
+
+
+def _example_sources(settings: Settings, bank: QuestionSource, repository: SessionStore) -> dict[str, Any]:
+    """The judge's graded examples: this profile's self-grades, then the shipped calibration set."""
+    from interviewer.grading.examples import CalibrationExamples
+    from interviewer.services.self_grade_examples import StoredSelfGrades
+
+    topics = {q.id: q.topic for q in bank.questions}
+    return {"examples": settings.llm.judge_examples, "calibration": CalibrationExamples(),
+            "own_examples": StoredSelfGrades(repository, settings.profile, topic_of=topics.get)}
 
 
 def default_config(settings: Settings, **overrides: Any) -> SessionConfig:

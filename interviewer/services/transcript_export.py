@@ -1,7 +1,9 @@
 """Export one session's transcript as Markdown or JSON (pure: view objects in, text out; no Textual).
 
 Candidate and model text is exported as written, except that terminal escape sequences and control
-characters are removed, and in Markdown it is quoted so it cannot turn into headings or links.
+characters are removed, and in Markdown it is quoted so it cannot turn into headings or links. Bank text
+(question, key points, reference) is untrusted too: in Markdown it is HTML-escaped, so a reference holding
+`</details><script>` stays text inside its `<details>` block.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from interviewer.domain import Grade
 from interviewer.services.ui_models import ExchangeView, TranscriptView, TurnView
+from interviewer.terminal_text import html_text
 from interviewer.terminal_text import strip_controls as clean
 
 FORMATS = ("md", "json")
@@ -57,9 +60,9 @@ def _turn_dict(turn: TurnView) -> dict[str, Any]:
         "turn_id": turn.turn_id,
         "question_id": question.id,
         "topic": question.topic,
-        "question": question.text,
-        "reference": question.reference,
-        "key_points": [{"id": kp.id, "text": kp.text} for kp in question.key_points],
+        "question": clean(question.text),
+        "reference": clean(question.reference) if question.reference is not None else None,
+        "key_points": [{"id": kp.id, "text": clean(kp.text)} for kp in question.key_points],
         "exchanges": [_exchange_dict(e) for e in turn.exchanges],
         "grade": _grade_dict(turn.grade),
         "self_grade": turn.self_grade,
@@ -100,8 +103,8 @@ def _grade_lines(turn: TurnView) -> list[str]:
     by_id = {kp.id: kp.text for kp in turn.question.key_points}
     score = "–" if grade.score is None else f"{grade.score:.1f}/10"
     lines = [f"**Grade:** {score} ({grade.verdict.value}, by `{grade.grader}`)", ""]
-    lines += [f"- [x] {clean(by_id.get(k, k))}" for k in grade.covered]
-    lines += [f"- [ ] {clean(by_id.get(k, k))}" for k in grade.missed]
+    lines += [f"- [x] {html_text(by_id.get(k, k))}" for k in grade.covered]
+    lines += [f"- [ ] {html_text(by_id.get(k, k))}" for k in grade.missed]
     if grade.feedback:
         lines += ["", "Feedback:", "", quote(grade.feedback)]
     return lines
@@ -109,7 +112,8 @@ def _grade_lines(turn: TurnView) -> list[str]:
 
 def _turn_markdown(number: int, turn: TurnView) -> list[str]:
     question = turn.question
-    lines = [f"## Q{number}. {question.topic} ({question.id})", "", clean(question.text).strip(), ""]
+    lines = [f"## Q{number}. {html_text(question.topic)} ({html_text(question.id)})", "",
+             html_text(question.text).strip(), ""]
     for exchange in turn.exchanges:
         if exchange.kind == "follow_up":
             lines += ["**Interviewer (follow-up):**", "", quote(exchange.prompt), ""]
@@ -121,7 +125,8 @@ def _turn_markdown(number: int, turn: TurnView) -> list[str]:
     due = turn.due.strftime("%Y-%m-%d") if turn.due else "–"
     lines += ["", f"**Self-grade:** {own} · **next review:** {due}"
               + (" · reference flagged as wrong" if turn.flagged else ""), ""]
-    reference = question.reference.strip() if question.reference else "_No reference answer in the bank._"
+    reference = html_text(question.reference).strip() if question.reference else ""
+    reference = reference or "_No reference answer in the bank._"
     lines += ["<details><summary>Reference answer</summary>", "", reference, "", "</details>", ""]
     return lines
 

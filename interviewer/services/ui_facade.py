@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from interviewer.config import Settings, load_settings
+from interviewer.files import write_text
 from interviewer.services.ui_models import (
     LlmStatus,
     ProgressView,
@@ -246,7 +247,7 @@ class UiServices:
             else:
                 target[key] = value
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_toml(data), "utf-8")
+        write_text(path, dump_toml(data))  # atomic: a crash mid-write never leaves half a config file
         overrides = {"database_url": self._settings.database_url, "profile": changes.get("profile")}
         self._settings = load_settings(**overrides)
         return self._settings

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -59,17 +60,22 @@ def _parts(text: str) -> list[str]:
     return [whole] + [p for p in subjects if p != whole] if len(pieces) > 1 else [whole]
 
 
+@lru_cache(maxsize=65_536)
+def _signature(text: str) -> tuple[frozenset[str], frozenset[str], str]:
+    """Asked aspects, English terms and token string of one part, computed once per part (not per pair)."""
+    return frozenset(_ASPECTS.findall(text)), frozenset(_ASCII.findall(text)), " ".join(_tokens(text))
+
+
 def _comparable(a: str, b: str) -> bool:
     """Same asked aspect (优点 vs 缺点 differ) and the same English terms (LoRA vs QLoRA differ)."""
-    return set(_ASPECTS.findall(a)) == set(_ASPECTS.findall(b)) and set(_ASCII.findall(a)) == set(
-        _ASCII.findall(b))
+    return _signature(a)[:2] == _signature(b)[:2]
 
 
 def pair_score(a: str, b: str) -> float:
     """0-100 score of two normalised questions (or parts): fuzzy ratio, 0 when aspects or terms differ."""
     if not a or not b or not _comparable(a, b):
         return 0.0
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(" ".join(_tokens(a)), " ".join(_tokens(b))))
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(_signature(a)[2], _signature(b)[2]))
 
 
 def similarity(a: str, b: str) -> float:
@@ -90,6 +96,16 @@ def clusters(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[in
     """Groups of indexes whose questions are near-duplicates (singletons included), in input order."""
     keys = [_parts(text) for text in texts]
     parent = list(range(len(texts)))
+    # Identical questions (2,000 copies of one heading) join their first copy without being compared: equal
+    # non-empty parts score 100. Only distinct ones are compared, and only while not already in one cluster.
+    first: dict[tuple[str, ...], int] = {}
+    distinct: list[int] = []
+    for index, key in enumerate(keys):
+        same = first.setdefault(tuple(key), index)
+        if same != index and any(key) and threshold <= 100:
+            parent[index] = same
+        else:
+            distinct.append(index)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -97,9 +113,9 @@ def clusters(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[in
             i = parent[i]
         return i
 
-    for i in range(len(keys)):
-        for j in range(i + 1, len(keys)):
-            if _best(keys[i], keys[j]) >= threshold:
+    for position, i in enumerate(distinct):
+        for j in distinct[position + 1:]:
+            if find(i) != find(j) and _best(keys[i], keys[j]) >= threshold:
                 parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(keys)):

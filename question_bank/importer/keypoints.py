@@ -32,7 +32,7 @@ _LEAD_SPLIT = re.compile(r"^\s*\*\*(.+?)\*\*\s*[：:]?\s*(.*)$|^([^：:。，,]{
 # `.` ends a sentence before a space, the end, a capital or a CJK character (`标记.MLM 具有`), not in `3.5`.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[^\d\s]\.)(?=\s|$|[A-Z\u3400-\u9fff])")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
-_CITATION = re.compile(r"^\s*[-*]?\s*(引用|参考|来源|source|reference)s?\s*[:：]", re.IGNORECASE)
+_CITATION = re.compile(r"^\s*(?:[-*]\s*)?(引用|参考|来源|source|reference)s?\s*[:：]", re.IGNORECASE)
 _TABLE = re.compile(r"^\s*\|")
 _DEFINITION = re.compile(r"是指|指的是|是一种|是一类|是一个用于|基本思想|核心")
 _GENERIC = re.compile(r"复杂|挑战|关键步骤|重要的考量|以下|如下")
@@ -85,10 +85,17 @@ def _repeats_leads(items: list[_Item]) -> bool:
 def _items(lines: list[str]) -> list[_Item]:
     """Structural items; each owns the lines up to the next item of the same or a shallower group."""
     found = [(index, item) for index, item in ((i, _classify(line)) for i, line in enumerate(lines)) if item]
-    for position, (index, item) in enumerate(found):
+    # One pass with a stack of open items (groups strictly deeper towards the top): a new item closes every
+    # open item of its group or deeper. Searching forward from each item was quadratic on long lists.
+    ends: dict[int, int] = {}
+    open_items: list[tuple[int, _Item]] = []
+    for index, item in found:
         item.line = index
-        end = next((j for j, other in found[position + 1:] if other.group <= item.group), len(lines))
-        item.children = [line for line in lines[index + 1:end] if line.strip()]
+        while open_items and item.group <= open_items[-1][1].group:
+            ends[open_items.pop()[0]] = index
+        open_items.append((index, item))
+    for index, item in found:
+        item.children = [line for line in lines[index + 1:ends.get(index, len(lines))] if line.strip()]
     return [item for _, item in found]
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewer.domain import GlossaryEntry, KeyPoint, Question, SourceRef, Topic
+from interviewer.terminal_text import remove_escapes
 from question_bank.errors import BankError
 from question_bank.files import read_text
-from question_bank.importer import dedup, heuristics
+from question_bank.importer import dedup, heuristics, limits
 from question_bank.importer.build import Draft, difficulty, draft
 from question_bank.importer.clean import clean_markdown
 from question_bank.importer.formats import detect
@@ -30,17 +31,25 @@ class ImportResult:
 
 
 def parse_files(paths: Sequence[Path]) -> list[ParsedDoc]:
-    """Parse each file with the format that recognises it; BankError for unreadable or unrecognised files."""
+    """Parse each file with the format that recognises it; BankError for unreadable, unrecognised or
+    oversized files (`limits`). Escape sequences in the notes are dropped: they would reach terminals."""
     docs = []
+    questions = 0
     unique = {path.resolve(): path for path in paths}.values()  # the same file named twice counts once
     for path in sorted(unique, key=lambda p: (p.name, str(p))):
-        text = read_text(path)
+        text = remove_escapes(read_text(path))
+        limits.check_text(path, text)
         parser = detect(text)
         if parser is None:
             raise BankError(path, 1, "no question headings found (expected one of the seed formats: "
                             "`### question？`, `### 2.1.1 question?`, `### **1、question？**`, "
                             "`- Q1 **question**`)")
-        docs.append(parser.parse(text, path.name))
+        doc = parser.parse(text, path.name)
+        limits.check_doc(path, doc)
+        if doc.questions:
+            questions += len(doc.questions)
+            limits.check_total(path, questions, doc.questions[-1].line)
+        docs.append(doc)
     return docs
 
 
@@ -53,12 +62,13 @@ def run_import(paths: Sequence[Path], threshold: float = dedup.THRESHOLD) -> Imp
     used: set[str] = set()
     for group in dedup.clusters([d.text for d in drafts], threshold):
         members = [drafts[i] for i in group]
-        question = _unique(_merge(members), used)
+        primary = _primary(members)
+        question = _unique(_merge(members, primary), used)
         result.questions.append(question)
         result.topics.setdefault(question.topic, _topic_of(members, question.topic))
         for member in members:
             key = (member.raw.file, member.raw.line)
-            if member.raw is _primary(members).raw:
+            if member is primary:
                 status[key] = {"status": "imported", "id": question.id}
             else:
                 status[key] = {"status": "merged", "into": question.id}
@@ -70,11 +80,10 @@ def run_import(paths: Sequence[Path], threshold: float = dedup.THRESHOLD) -> Imp
 
 def _primary(members: list[Draft]) -> Draft:
     """The member with the best reference; ties go to the earliest source."""
-    return max(members, key=lambda d: (d.quality, -members.index(d)))
+    return max(enumerate(members), key=lambda pair: (pair[1].quality, -pair[0]))[1]
 
 
-def _merge(members: list[Draft]) -> Question:
-    primary = _primary(members)
+def _merge(members: list[Draft], primary: Draft) -> Question:
     others = [m for m in members if m is not primary]
     alternates = tuple(dict.fromkeys(
         m.reference for m in others if m.reference and m.reference != primary.reference))

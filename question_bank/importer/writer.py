@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from interviewer.domain import GlossaryEntry, Question
+from interviewer.files import write_text
 from question_bank.importer.pipeline import ImportResult
 
 REPORT_FILE = "import-report.json"
@@ -21,6 +22,9 @@ GLOSSARY_FILE = "glossary.yaml"
 
 class _Dumper(yaml.SafeDumper):
     """Block style (`|`) for multi-line strings so answers stay readable and editable."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a shared list is written out twice: the loader refuses aliases in bank files
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -99,6 +103,6 @@ def write(result: ImportResult, out: Path) -> list[Path]:
     written = []
     for name, text in render(result).items():
         path = out / name
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_text(path, text)  # atomic per file; text has "\n" line ends already
         written.append(path)
     return written

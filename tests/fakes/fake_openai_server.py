@@ -90,6 +90,8 @@ def schema_example(schema: dict, defs: dict | None = None) -> Any:
     defs = defs if defs is not None else schema.get("$defs", {})
     if "$ref" in schema:
         return schema_example(defs[schema["$ref"].split("/")[-1]], defs)
+    if "const" in schema:  # pydantic writes a one-value Literal (a single key point) as const
+        return schema["const"]
     if "enum" in schema:
         return schema["enum"][len(schema["enum"]) // 2]
     if "anyOf" in schema:

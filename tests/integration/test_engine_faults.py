@@ -66,7 +66,7 @@ async def test_judge_failures_fall_back_to_the_offline_grader(fake_openai_server
     fell = kinds(events, "grader_fell_back")
     assert len(fell) == 1 and reason in fell[0].reason
     first = kinds(events, "answer_graded")[0].grade
-    assert first.grader == "offline-v1" and "llm_fallback" in first.flags
+    assert first.grader == "offline-v2" and "llm_fallback" in first.flags  # the shipped key: keyed path
     later = kinds(events, "answer_graded")[1:]
     assert later and all(g.grade.grader.startswith("llm:") for g in later)  # the next calls use the model
 

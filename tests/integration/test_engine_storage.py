@@ -109,7 +109,7 @@ def test_ask_json_with_cli_runner(tmp_path: Path, bank):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["question"]["id"] == question.id
-    assert data["grade"]["grader"] == "offline-v1" and 0 <= data["grade"]["score"] <= 10
+    assert data["grade"]["grader"] == "offline-v2" and 0 <= data["grade"]["score"] <= 10
     repository = open_repository(db)
     turns = repository.turns_for_session(data["session_id"])
     assert turns[0].answer == good_answer(question)

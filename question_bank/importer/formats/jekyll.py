@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from question_bank.importer.model import ParsedDoc, RawGlossary, RawQuestion, Skipped
-from question_bank.importer.text import HEADING, is_question, join_body, plain, strip_emphasis
+from question_bank.importer.text import heading_match, is_question, join_body, plain, strip_emphasis
 
 NAME = "jekyll"
-_BOLD_NUMBERED = re.compile(r"^\*{2,3}\s*(\d+)\s*[、.．]\s*(.+?)\s*\*{0,3}$")
+_BOLD_NUMBERED_START = re.compile(r"\*{2,3}\s*(\d+)\s*[、.．]\s*")
+_BOLD_NUMBERED = re.compile(r"\*{2,3}\s*(\d+)\s*[、.．]\s*(.+)")
 _GLOSSARY_HEADING = re.compile(r"(explanation of terms|glossary|术语|名词解释)", re.IGNORECASE)
 _PSEUDO_HEADING = re.compile(  # `**2.1.LLM路径**`, `2.2.**Meta LLaMA**`, `2.4.Google PaLM2` in the notes
     r"^\s*(\d+(\.\d+)*[.、-]?\s*)?\*{2,4}(?!\[)[^*]+\*{2,4}\s*$|^\d+(\.\d+)+\.\S")
@@ -23,7 +24,7 @@ _TERM = re.compile(r"^\s*➢\s*(?P<term>[^：:]{1,80}?)\s*[：:]\s*(?P<definitio
 def sniff(text: str) -> int:
     """Score: bold numbered headings, plus a bonus for front matter and glossary lines."""
     lines = text.splitlines()
-    score = sum(1 for m in map(HEADING.match, lines) if m and _BOLD_NUMBERED.match(m.group(2)))
+    score = sum(1 for m in map(heading_match, lines) if m and _bold_numbered(m.group(2)))
     if score and lines and lines[0].strip() == "---":
         score += 5
     return score + sum(1 for line in lines if "➢" in line)
@@ -50,7 +51,7 @@ def parse(text: str, file: str) -> ParsedDoc:
     while index < len(lines):
         raw, number = lines[index], index + 1
         index += 1
-        match = HEADING.match(raw)
+        match = heading_match(raw)
         if "➢" in raw:
             flush()
             current, body = None, []
@@ -68,7 +69,7 @@ def parse(text: str, file: str) -> ParsedDoc:
             flush()
             current, body = None, []
             level, heading = len(match.group(1)), match.group(2)
-            if _BOLD_NUMBERED.match(heading) and is_question(heading):
+            if _bold_numbered(heading) and is_question(heading):
                 current, seen_question = (number, heading, section, level), True
                 continue
             if level <= 2 and not seen_question:
@@ -79,8 +80,23 @@ def parse(text: str, file: str) -> ParsedDoc:
     return doc
 
 
+def _bold_numbered(heading: str) -> re.Match[str] | None:
+    r"""`^\*{2,3}\s*(\d+)\s*[、.．]\s*(.+?)\s*\*{0,3}$`: group 2 is the question without closing `***`.
+
+    Same groups as that pattern, but the closing stars and spaces are trimmed before matching: its lazy text
+    followed by `\s*` backtracks quadratically on a long run of spaces.
+    """
+    start = _BOLD_NUMBERED_START.match(heading)
+    if start is None:
+        return None
+    rest = heading[start.end():]
+    stars = len(rest) - len(rest.rstrip("*"))
+    end = start.end() + len(rest[:len(rest) - min(stars, 3)].rstrip())
+    return _BOLD_NUMBERED.match(heading, 0, max(end, start.end() + 1))  # the text is at least one character
+
+
 def _question_text(heading: str) -> str:
-    match = _BOLD_NUMBERED.match(heading)
+    match = _bold_numbered(heading)
     return plain(match.group(2) if match else heading)
 
 
@@ -89,7 +105,7 @@ def _skip_reason(heading: str, level: int, seen_question: bool) -> str:
         return "glossary section heading (its ➢ lines become glossary entries)"
     if not seen_question:
         return "business notes / link list before the first question" if level > 2 else "section heading"
-    if _BOLD_NUMBERED.match(heading):
+    if _bold_numbered(heading):
         return "numbered heading that is not a question (epoch/batch notes)"
     return "heading that is not a question"
 
@@ -115,7 +131,7 @@ def _glossary_entry(lines: list[str], index: int, file: str, doc: ParsedDoc) -> 
     definition = match.group("definition").strip()
     extra: list[str] = []
     # An empty inline definition continues in the following paragraphs, up to the next entry or heading.
-    while end < len(lines) and not ("➢" in lines[end] or HEADING.match(lines[end])
+    while end < len(lines) and not ("➢" in lines[end] or heading_match(lines[end])
                                     or lines[end].strip().startswith("~~~")):
         extra.append(lines[end])
         end += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from question_bank.importer.model import ParsedDoc, RawQuestion, Skipped
-from question_bank.importer.text import HEADING, is_question, join_body, plain
+from question_bank.importer.text import heading_match, is_question, join_body, plain
 
 NAME = "markdown"
 _NUMBERED = re.compile(r"^\d+(\.\d+)*[.、)]?\s")
@@ -18,7 +18,7 @@ _NUMBERED = re.compile(r"^\d+(\.\d+)*[.、)]?\s")
 
 def sniff(text: str) -> int:
     """Score: `###` headings that read as questions."""
-    return sum(1 for m in map(HEADING.match, text.splitlines()) if m and len(m.group(1)) == 3
+    return sum(1 for m in map(heading_match, text.splitlines()) if m and len(m.group(1)) == 3
                and is_question(m.group(2)) and not _NUMBERED.match(plain(m.group(2))))
 
 
@@ -35,7 +35,7 @@ def parse(text: str, file: str) -> ParsedDoc:
             doc.questions.append(RawQuestion(file, line, heading, plain(heading), sec, join_body(body)))
 
     for number, raw in enumerate(text.splitlines(), start=1):
-        match = HEADING.match(raw)
+        match = heading_match(raw)
         if not match:
             body.append(raw)
             continue

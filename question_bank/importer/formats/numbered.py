@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from question_bank.importer.model import ParsedDoc, RawQuestion, Skipped
-from question_bank.importer.text import HEADING, join_body, plain
+from question_bank.importer.text import heading_match, join_body, plain
 
 NAME = "numbered"
-_SECTION = re.compile(r"^\s*##\s+(\d+(?:\.\d+)*)\.?\s+(.*?)\s*$")
-_QUESTION = re.compile(r"^\s*#{3,6}\s+(\d+(?:\.\d+)+)\.?\s*(.*?)\s*$")
+# `((?:.*\S)?)\s*$` is `(.*?)\s*$` without the lazy scan that backtracks quadratically on runs of spaces.
+_SECTION = re.compile(r"^\s*##\s+(\d+(?:\.\d+)*)\.?\s+((?:.*\S)?)\s*$")
+_QUESTION = re.compile(r"^\s*#{3,6}\s+(\d+(?:\.\d+)+)\.?\s*((?:.*\S)?)\s*$")
 _GROUP = re.compile(r"^\s*[-*]\s+\*\*([^*]+)\*\*\s*$")
 _GROUP_WORDS = re.compile(r"(篇|部分)\s*[)）]?$")
 
@@ -55,7 +56,7 @@ def parse(text: str, file: str) -> ParsedDoc:
             flush()
             current, body = None, []
             doc.skipped.append(Skipped(file, number, raw.strip(), "sub-topic grouping (- **…篇**)"))
-        elif HEADING.match(raw) and current is None:
+        elif heading_match(raw) and current is None:
             doc.skipped.append(Skipped(file, number, raw.strip(), "heading that is not a numbered question"))
         else:
             body.append(raw)
@@ -69,5 +70,5 @@ def _is_grouping(label: str, lines: list[str], index: int) -> bool:
         return True
     for following in lines[index + 1:]:
         if following.strip():
-            return bool(HEADING.match(following))
+            return bool(heading_match(following))
     return True

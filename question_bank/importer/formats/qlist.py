@@ -10,10 +10,10 @@ import re
 import textwrap
 
 from question_bank.importer.model import ParsedDoc, RawQuestion, Skipped
-from question_bank.importer.text import HEADING, join_body, plain
+from question_bank.importer.text import heading_match, join_body, plain
 
 NAME = "qlist"
-_ITEM = re.compile(r"^[-*]\s+Q(\d+)[.:：]?\s+(.+?)\s*$")
+_ITEM = re.compile(r"^[-*]\s+Q(\d+)[.:：]?\s+(.*\S)\s*$")  # not `(.+?)\s*$`: quadratic on runs of spaces
 
 
 def sniff(text: str) -> int:
@@ -38,7 +38,7 @@ def parse(text: str, file: str) -> ParsedDoc:
         if item := _ITEM.match(raw):
             flush()
             current, body = (number, raw.strip(), plain(item.group(2)), section), []
-        elif (match := HEADING.match(raw)) and not raw.startswith(" "):
+        elif (match := heading_match(raw)) and not raw.startswith(" "):
             flush()
             current, body = None, []
             section = plain(match.group(2))
