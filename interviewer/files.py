@@ -24,8 +24,13 @@ def is_stdout(target: str | os.PathLike[str]) -> bool:
     return os.fspath(target) == STDOUT
 
 
-def write_text(target: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
-    """Write `text` to `target` (see the module docstring); OSError with a clear strerror when it cannot."""
+def write_text(target: str | os.PathLike[str], text: str, *, encoding: str = "utf-8",
+               private: bool = False) -> None:
+    """Write `text` to `target` (see the module docstring); OSError with a clear strerror when it cannot.
+
+    `private`: a regular file ends up mode 0600 and is never readable by others, not even for a moment
+    (for files that hold secrets, such as the config file with the API key).
+    """
     if is_stdout(target):
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -36,7 +41,8 @@ def write_text(target: str | os.PathLike[str], text: str, *, encoding: str = "ut
     except FileNotFoundError:
         mode = None
     if mode is None or stat.S_ISREG(mode):
-        _replace(path, text.encode(encoding), None if mode is None else stat.S_IMODE(mode))
+        keep = None if mode is None else stat.S_IMODE(mode)
+        _replace(path, text.encode(encoding), 0o600 if private else keep)
     elif stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         with open(path, "w", encoding=encoding) as stream:  # a device or pipe: never renamed over
             stream.write(text)

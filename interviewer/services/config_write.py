@@ -8,11 +8,12 @@ being set (timeouts, token limits) are kept. No TOML writer is a dependency, so 
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+
+from interviewer.files import write_text
 
 _HEADER = re.compile(r"^\s*\[")
 _LLM_HEADER = re.compile(r"^\s*\[\s*llm\s*\]\s*(#.*)?$")
@@ -53,6 +54,5 @@ def write_llm_settings(path: Path, env_settings: Mapping[str, str]) -> Path:
     body = "\n".join(kept).rstrip()
     table = "\n".join(["[llm]", *(f"{key} = {toml_value(value)}" for key, value in llm.items())])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text((body + "\n\n" if body else "") + table + "\n", encoding="utf-8")
-    os.chmod(path, 0o600)
+    write_text(path, (body + "\n\n" if body else "") + table + "\n", private=True)  # atomic; holds the key
     return path

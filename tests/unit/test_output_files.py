@@ -105,3 +105,16 @@ def test_dash_means_stdout(capsys: pytest.CaptureFixture[str], tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     write_text("-", "to stdout")
     assert capsys.readouterr().out == "to stdout" and not (tmp_path / "-").exists()
+
+
+def test_private_files_are_never_readable_by_others(tmp_path) -> None:
+    import stat
+
+    from interviewer.files import write_text
+
+    fresh, loose = tmp_path / "new.toml", tmp_path / "old.toml"
+    loose.write_text("x = 1\n", encoding="utf-8")
+    loose.chmod(0o644)
+    for path in (fresh, loose):
+        write_text(path, "[llm]\napi_key = \"k\"\n", private=True)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600 and "api_key" in path.read_text(encoding="utf-8")
