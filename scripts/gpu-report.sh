@@ -13,7 +13,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
-SMOKE=0 MODEL="" VLLM_PY="" OUT="" ROWS="" PORT="" ASAG="${ASAG:-$ROOT/../shared/data/asag}"
+# SHARED: the project's shared/ folder (seed notes, ASAG data); beside the checkout unless set.
+SHARED="${SHARED:-$ROOT/../shared}"
+SMOKE=0 MODEL="" VLLM_PY="" OUT="" ROWS="" PORT="" ASAG="${ASAG:-$SHARED/data/asag}"
 while (($#)); do
     case "$1" in
         --cpu-smoke) SMOKE=1 ;;
@@ -41,7 +43,7 @@ if ((SMOKE)); then
     VLLM_PY="${VLLM_PY:-${INTERVIEWER_TEST_VLLM_PYTHON:-$ROOT/.venv-vllm/bin/python}}"
     if [ -z "$MODEL" ]; then
         MODEL="$OUT/tiny-model"
-        corpus=("$ROOT"/../shared/seeds/*.txt "$ROOT"/question_bank/data/*.yaml)
+        corpus=("$SHARED"/seeds/*.txt "$ROOT"/question_bank/data/*.yaml)
         HF_HUB_OFFLINE=1 "$VLLM_PY" tests/integration/build_tiny_model.py "$MODEL" "${corpus[@]}" >/dev/null
     fi
     serve_args+=(--model "$MODEL" --served-model-name tiny-qwen2 --dtype float32)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.vllm import vllm_python
+from tests.shared_data import shared_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,8 @@ def test_cpu_smoke_run_writes_the_report(tmp_path, capsys):
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_LLM__")}
     env.update({"PYTHON": sys.executable, "INTERVIEWER_TEST_VLLM_PYTHON": python,
                 "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
-                "INTERVIEWER_CONFIG_DIR": str(tmp_path / "cfg")})
+                "INTERVIEWER_CONFIG_DIR": str(tmp_path / "cfg"),
+                "SHARED": str(shared_dir())})  # a CI clone has shared/ elsewhere
     command = ["bash", "scripts/gpu-report.sh", "--cpu-smoke", "--out", str(out)]
     result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1700,
                             check=False)
