@@ -44,7 +44,7 @@ ENTRYPOINT ["interviewer"]
 FROM scratch AS shared
 
 # The same command CI runs (.ci/run -> scripts/test.sh): apt packages, .venv, .venv-vllm, ruff,
-# import contracts, pytest. The layout mirrors CI: the repo with shared/ beside it.
+# import contracts, mypy, pytest. The layout mirrors CI: the repo with shared/ beside it.
 FROM base AS test
 WORKDIR /work/main
 COPY --from=shared . /work/shared/

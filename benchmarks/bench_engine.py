@@ -19,10 +19,10 @@ from interviewer.config import Settings
 from interviewer.db.repository import open_repository
 from interviewer.grading.offline import OfflineGrader
 from interviewer.history import SessionMode
-from interviewer.services.clock import FakeClock
-from interviewer.services.engine_api import Phase, SessionConfig
-from interviewer.services.factory import make_engine
+from interviewer.services.engine.api import Phase, SessionConfig
+from interviewer.services.engine.factory import make_engine
 from question_bank import load_bank
+from tests.fakes.clock import FakeClock
 
 
 class TimedStore:

@@ -50,8 +50,8 @@ def serve(judge_ms: float, tokens: int, token_ms: float) -> None:
 
 
 def measure(base_url: str, concurrency: int, sessions: int, examples: int) -> dict:
+    from interviewer.bench.runner import BenchOptions, run_bench
     from interviewer.config import LLMSettings
-    from interviewer.services.bench_runner import BenchOptions, run_bench
     from question_bank import load_bank
 
     llm = LLMSettings(base_url=base_url, model=MODEL, api_key=KEY, judge_examples=examples)  # type: ignore[arg-type]

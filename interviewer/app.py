@@ -11,7 +11,7 @@ from textual.binding import Binding
 from interviewer import __version__
 
 if TYPE_CHECKING:  # imported on first use: pydantic & co. load after the first paint
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -51,7 +51,7 @@ class InterviewerApp(App[None]):
         """The facade every screen calls; built from settings on first use (not at import time)."""
         with self._services_lock:  # the Home loader thread and a quick key press may race here
             if self._services is None:
-                from interviewer.services.ui_facade import UiServices
+                from interviewer.services.ui.facade import UiServices
 
                 self._services = UiServices.from_settings(db=self.db_url, profile=self.profile)
         return self._services
@@ -112,3 +112,10 @@ def make_app(
 ) -> InterviewerApp:
     """Factory used by the CLI and by tests (`services` injects fakes, `animations=False` for snapshots)."""
     return InterviewerApp(db=db, profile=profile, services=services, animations=animations)
+
+
+if TYPE_CHECKING:  # the app is what screens see as their host
+    from interviewer.screens.host import AppHost
+
+    def _is_host(app: InterviewerApp) -> AppHost:
+        return app

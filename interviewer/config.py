@@ -130,7 +130,8 @@ def load_settings(**overrides: object) -> Settings:
     warn_unknown_keys(data, Settings, path)
     token = _FILE_DATA.set(data)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(**given)
     except ValidationError as exc:
         raise describe_validation(exc, path) from None
     except PydanticSettingsError as exc:  # e.g. INTERVIEWER_LLM='{...' that is not JSON

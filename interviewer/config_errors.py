@@ -113,8 +113,8 @@ def _unknown_in_table(data: dict[str, Any], model: type[BaseModel], prefix: str)
         name = f"{prefix}{key}"
         if field is None:
             unknown.append(name)
-        elif isinstance(value, dict) and _nested_model(field.annotation) is not None:
-            unknown.extend(_unknown_in_table(value, _nested_model(field.annotation), f"{name}."))  # type: ignore[arg-type]
+        elif isinstance(value, dict) and (nested := _nested_model(field.annotation)) is not None:
+            unknown.extend(_unknown_in_table(value, nested, f"{name}."))
     return unknown
 
 

@@ -131,6 +131,12 @@ class Verdict(StrEnum):
     UNGRADED = "ungraded"
 
 
+SELF_GRADER = "self"
+"""`Grade.grader` of a grade the candidate gave their own answer (Review)."""
+ENGINE_GRADER = "engine"
+"""`Grade.grader` of a grade decided without a grader: skip, "I don't know", junk, failed grading."""
+
+
 class GradeFlag(StrEnum):
     INJECTION_ATTEMPT = "injection_attempt"
     LANGUAGE_MISMATCH = "language_mismatch"

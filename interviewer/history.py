@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from interviewer.domain import Frozen, Grade
+from interviewer.domain import SELF_GRADER, Frozen, Grade
 
 
 class SessionMode(StrEnum):
@@ -57,7 +57,7 @@ class GradeRecord(Frozen):
 
     @property
     def is_self(self) -> bool:
-        return self.grade.grader == "self"
+        return self.grade.grader == SELF_GRADER
 
 
 class TurnRecord(Frozen):
@@ -114,7 +114,7 @@ class CardState(Frozen):
 
 
 class TopicMastery(Frozen):
-    """How well a profile knows one topic; see `interviewer.services.scheduling.rank_weak_topics`."""
+    """How well a profile knows one topic; see `interviewer.scheduling.rank_weak_topics`."""
 
     topic: str
     mastery: float = Field(ge=0, le=1)

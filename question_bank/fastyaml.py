@@ -21,7 +21,7 @@ import yaml
 try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing
     from yaml import CSafeLoader as FastLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as FastLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as FastLoader  # type: ignore[assignment]  # no libyaml: same API, slower
 
 _STR = "tag:yaml.org,2002:str"
 _CACHEABLE = (str, int, float, bool, type(None))
@@ -42,11 +42,11 @@ class _Unusual(Exception):
 class Refused(yaml.MarkedYAMLError):
     """Valid YAML that bank files may not use; `problem_mark` is where, `problem` says what."""
 
-    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, problem: str, mark: Any) -> None:
         super().__init__(problem=problem, problem_mark=mark)
 
 
-class _SafeLoader(FastLoader):  # type: ignore[misc,valid-type]
+class _SafeLoader(FastLoader):
     """The fallback loader: a scalar Python cannot build (`2024-13-45`) is refused with its line."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -86,7 +86,7 @@ def _check_events(text: str) -> None:
             depth -= 1
 
 
-def _alias_refused(event: yaml.Event) -> Refused:
+def _alias_refused(event: yaml.AliasEvent) -> Refused:
     return Refused(f"YAML aliases (*{event.anchor}) are not allowed in bank files: write the value out",
                    event.start_mark)
 
@@ -127,7 +127,7 @@ def _build(text: str) -> Any:
         parser.dispose()
 
 
-def _walk(parser: yaml.SafeLoader) -> Any:
+def _walk(parser: Any) -> Any:
     """Build the document from the event stream in one tight loop (the hot path of a bank load)."""
     # Open containers; an open mapping is followed by its pending key, or by `no_key` between pairs.
     stack: list[Any] = []

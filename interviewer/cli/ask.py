@@ -16,7 +16,7 @@ from interviewer.cli.common import fail, print_json
 from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
-    from interviewer.services.engine_api import EngineEvent, TurnView
+    from interviewer.services.engine.api import EngineEvent, TurnView
 
 
 def ask(
@@ -35,7 +35,7 @@ def ask(
 ) -> None:
     """Ask one question; read the answer from stdin (end with Ctrl-D); print and store the grade."""
     from interviewer.config import load_settings
-    from interviewer.services.engine_api import EngineError
+    from interviewer.services.engine.api import EngineError
 
     if language not in (None, "zh", "en"):
         fail(f"unknown language {language!r} (use zh or en)")
@@ -60,7 +60,7 @@ def ask(
 async def _run(settings: Any, topic: str | None, question_id: str | None, seed: int | None, *,
                interactive: bool) -> dict[str, Any]:
     from interviewer.history import SessionMode
-    from interviewer.services.factory import default_config, make_engine
+    from interviewer.services.engine.factory import default_config, make_engine
 
     engine = make_engine(settings, warm_up=None)  # one question: the grader loads when it grades
     fell_back: list[str] = []

@@ -12,37 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from interviewer.cli.bank_group import BankOption, JsonOption, _load, app, print_json
 from interviewer.cli.common import fail
-from interviewer.terminal_text import one_line, strip_controls, terminal_json
+from interviewer.terminal_text import one_line, strip_controls
 
 if TYPE_CHECKING:
     from interviewer.domain import Question
     from question_bank import Bank
-
-app = typer.Typer(help="Import notes into the question bank; list, show, check and count its questions.",
-                  no_args_is_help=True)
-
-BankOption = Annotated[
-    Path | None,
-    typer.Option("--bank", help="Bank directory (or one bank file) to use instead of the shipped bank.",
-                 file_okay=True, dir_okay=True, readable=False),  # the loader reports unreadable files
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _load(bank_dir: Path | None) -> Bank:
-    from question_bank import BankError, load_bank
-
-    try:
-        return load_bank(bank_dir)
-    except BankError as err:
-        fail(one_line(str(err)))
-
-
-def print_json(data: Any) -> None:
-    """JSON of bank data; C1 controls and bidi overrides inside strings are written as `\\u` escapes."""
-    typer.echo(terminal_json(data))
-
 
 def bank_stats(bank: Bank) -> dict[str, Any]:
     """Counts for `bank stats`: totals, per topic (with/without reference), glossary size."""
@@ -198,4 +174,5 @@ def import_notes(
                f"{len(result.glossary)} glossary entries; wrote {len(written)} files to {out}")
 
 
+# Registered after the commands above, so `bank --help` lists them first.
 from interviewer.cli import bank_curation as _curation  # noqa: E402,F401  (registers lint/diff/draft/accept)

@@ -1,6 +1,6 @@
 """`interviewer bank lint | diff | draft | accept`: the answer key's checks and its curation workflow.
 
-Registered on the `bank` command group (`interviewer.cli.bank.app`).
+Registered on the `bank` command group (`interviewer.cli.bank_group.app`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interviewer.cli.bank import BankOption, JsonOption, _load, app, print_json
+from interviewer.cli.bank_group import BankOption, JsonOption, _load, app, print_json
 from interviewer.cli.common import fail
 from interviewer.files import write_text
 from interviewer.terminal_text import one_line

@@ -2,7 +2,7 @@
 
 Prints time to first token, judge and per-turn latency percentiles, the engine's own overhead per turn
 against the HTTP time of the same turns (and a bare-httpx replay), errors, and the prefix-cache hit rate.
-How it measures: `interviewer.services.bench_runner`.
+How it measures: `interviewer.bench.runner`.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
     """Simulate candidates running interview sessions against an LLM endpoint and print latency figures."""
+    from interviewer.bench.runner import BenchOptions, run_bench
     from interviewer.config import LLMSettings, load_settings
-    from interviewer.services.bench_runner import BenchOptions, run_bench
     from question_bank import load_bank
 
     settings = load_settings()

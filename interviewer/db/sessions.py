@@ -16,8 +16,8 @@ from interviewer.db.tables import GradeRow, ProfileRow, SessionRow, TurnRow, utc
 from interviewer.history import GradeRecord, Profile, SessionMode, SessionRecord, SessionState, TurnRecord
 
 
-class SessionStore(StoreBase):
-    """Profiles, sessions and turns."""
+class SessionRows(StoreBase):
+    """Profiles, sessions and turns (a part of `Repository`)."""
 
     def get_or_create_profile(self, name: str) -> Profile:
         """The profile called `name`, created on first use."""

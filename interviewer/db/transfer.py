@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, insert
+from sqlalchemy import Engine, String, insert
 from sqlmodel import Session, col, select
 
 from interviewer.db import converters
-from interviewer.db.grades import GradeStore
-from interviewer.db.sessions import SessionStore
-from interviewer.db.store import StorageError
+from interviewer.db.grades import GradeRows
+from interviewer.db.store import StorageError, StoreBase
 from interviewer.db.tables import GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
 from interviewer.db.transfer_checks import (
     DEFAULT_MAX_BYTES,
@@ -33,8 +32,13 @@ from interviewer.files import write_text
 from interviewer.history import GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
 
 
-class TransferStore(SessionStore, GradeStore):
-    """`export_data` / `import_data` and their JSON-file forms."""
+class Transfer(StoreBase):
+    """`export_data` / `import_data` and their JSON-file forms (a part of `Repository`); an import
+    reschedules the cards it touches through `grades`."""
+
+    def __init__(self, engine: Engine, grades: GradeRows) -> None:
+        super().__init__(engine)
+        self._grades = grades
 
     def export_data(self) -> dict[str, Any]:
         """Every profile, session, turn, grade and reference flag as plain JSON-ready data."""
@@ -91,7 +95,7 @@ class TransferStore(SessionStore, GradeStore):
         with self._write() as session:
             added, touched = _Importer(self, session).run(*parsed)
             for profile_id, question_id in sorted(touched):
-                self._reschedule(session, profile_id, question_id)
+                self._grades.reschedule(session, profile_id, question_id)
         return added
 
 
@@ -108,7 +112,7 @@ def _counts(data: dict[str, Any]) -> dict[str, int]:
 class _Importer:
     """One import inside one write transaction."""
 
-    def __init__(self, store: TransferStore, session: Session) -> None:
+    def __init__(self, store: Transfer, session: Session) -> None:
         self.store = store
         self.session = session
         self.profile_ids: dict[str, int] = {}

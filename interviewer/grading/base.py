@@ -14,8 +14,10 @@ from interviewer.grading.text import detect_language
 class Grader(Protocol):
     """Grades one answer to one question. Implementations never raise for bad answers: they return a Grade."""
 
-    name: str
-    """Goes into `Grade.grader`: `offline-v1`, `llm:<model>`."""
+    @property
+    def name(self) -> str:
+        """Goes into `Grade.grader`: `offline-v1`, `llm:<model>`."""
+        ...
 
     async def grade(self, question: Question, answer: str, *, language: Language | None = None) -> Grade:
         """Grade `answer`; `language` is the candidate's language for feedback (default: the answer's)."""

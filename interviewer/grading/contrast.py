@@ -8,12 +8,11 @@ question (text + reference) with the best similarity to any other, clearly diffe
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interviewer.grading.evidence import Bag, bag, cosine
-from interviewer.grading.idf import IdfTable, bank_documents
+from interviewer.grading.idf import IdfTable
 from interviewer.grading.text import analyse
 
 _NEAR_DUPLICATE = 0.5  # questions this similar to the graded one are not competitors (same topic asked twice)
@@ -93,17 +92,3 @@ def _norm(b: Bag) -> float:
 def document_of(question_text: str, reference: str | None) -> str:
     """The text that stands for one question in a TopicIndex (same form as `bank_documents`)."""
     return f"{question_text}\n{reference or ''}"
-
-
-_lock = threading.Lock()
-_bank_index: dict[int, TopicIndex] = {}
-
-
-def bank_topics(idf: IdfTable) -> TopicIndex:
-    """The bank's questions with references as a TopicIndex, built once per IDF table."""
-    key = id(idf)
-    with _lock:
-        if key not in _bank_index:
-            docs = [d for d in bank_documents() if d.split("\n", 1)[1].strip()]
-            _bank_index[key] = TopicIndex(docs, idf)
-        return _bank_index[key]

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rapidfuzz import fuzz
 
 from interviewer.domain import Grade, Question, QuestionKind
+from interviewer.grading.bank_tables import shipped_documents
 from interviewer.grading.base import Grader, question_from_row
 from interviewer.grading.contrast import TopicIndex, document_of
 from interviewer.grading.idf import IdfTable, bank_documents
@@ -262,7 +263,7 @@ def offline_grader_for(rows: Sequence[EvalRow], bank: Bank | None = None) -> Off
     corpus there, and would skew which words count as generic (measured: ADS Spearman 0.505 with them,
     0.521 without; Mohler 0.561 and 0.562).
     """
-    documents = bank_documents(bank)
+    documents = bank_documents(bank) if bank is not None else shipped_documents()
     own = [document_of(r.question, r.reference) for r in rows if not r.question_id]
     if any(r.question_id for r in rows):
         idf = IdfTable.from_texts(documents + own)

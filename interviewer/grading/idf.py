@@ -1,19 +1,28 @@
 """Inverse document frequency over a corpus of questions, so generic words (模型, 数据, use) count little.
 
-The offline grader's default table is built once from the shipped bank (each question with its reference is
-one document); the evaluation harness adds the rows' own questions and references.
+The offline grader's table is built from a bank (each question with its reference is one document;
+`grading.bank_tables`); the evaluation harness adds the rows' own questions and references.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from interviewer.grading.text import analyse
+
+if TYPE_CHECKING:
+    from interviewer.domain import Question
+
+
+class QuestionSet(Protocol):
+    """A bank, or anything else that holds questions."""
+
+    @property
+    def questions(self) -> Sequence[Question]: ...
 
 _MIN_WEIGHT = 0.08
 _FLOOR = 0.3  # every content word keeps some weight: pure IDF over a small corpus is too noisy
@@ -64,32 +73,7 @@ class IdfTable:
         return self._weight(self.bigram_df.get(gram, 1))
 
 
-if TYPE_CHECKING:
-    from question_bank import Bank
-
-_bank_lock = threading.Lock()
-_bank_table: IdfTable | None = None
-
-
-def bank_documents(bank: Bank | None = None) -> list[str]:
-    """Question text + reference of every question of `bank` (default: the shipped bank; [] when it cannot
-    be loaded)."""
-    if bank is None:
-        try:
-            from question_bank import load_bank
-
-            bank = load_bank()
-        except Exception:  # the grader must work without a bank (tests, eval on other data)
-            return []
+def bank_documents(bank: QuestionSet) -> list[str]:
+    """Question text + reference of every question of `bank`: one document each."""
     return [f"{q.text}\n{q.reference or ''}" for q in bank.questions
             if q.has_reference or q.reference is None]
-
-
-def bank_idf() -> IdfTable:
-    """The IDF table of the shipped bank, built on first use and reused."""
-    global _bank_table
-    if _bank_table is None:
-        with _bank_lock:
-            if _bank_table is None:
-                _bank_table = IdfTable.from_texts(bank_documents())
-    return _bank_table

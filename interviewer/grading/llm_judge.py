@@ -26,6 +26,7 @@ from interviewer.config import Settings
 from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
 from interviewer.grading.base import Grader
 from interviewer.grading.examples import CalibrationExamples, ExampleSource, GradedExample, choose
+from interviewer.grading.fallback import fallback_reason, mark_fallback
 from interviewer.grading.injection import scan_answer
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.text import detect_language
@@ -34,6 +35,7 @@ from interviewer.llm.base import CompletionInfo
 from interviewer.llm.errors import LLMBadRequest
 from interviewer.llm.prompts import Persona
 
+ConfidenceWord = Literal["low", "medium", "high"]
 SCORE_STEPS: tuple[float, ...] = tuple(i / 2 for i in range(21))
 """Allowed scores: 0, 0.5, ..., 10. An enum keeps a constrained decoder from emitting endless digits."""
 CONFIDENCE: dict[str, float] = {"low": 0.35, "medium": 0.6, "high": 0.85}
@@ -61,8 +63,8 @@ def judge_reply_model(key_point_ids: tuple[str, ...]) -> type[BaseModel]:
     Field order is generation order: the judge decides coverage and errors before it writes the score.
     """
     if key_point_ids:
-        key_id = Literal.__getitem__(key_point_ids)  # type: ignore[attr-defined]
-        ids_field = (list[key_id], Field(max_length=len(key_point_ids)))  # type: ignore[valid-type]
+        key_id = Literal.__getitem__(key_point_ids)
+        ids_field = (list[key_id], Field(max_length=len(key_point_ids)))  # type: ignore[valid-type]  # built at run time
     else:
         ids_field = (list[str], Field(max_length=0))
     error_text = Annotated[str, StringConstraints(min_length=1, max_length=ERROR_MAX_CHARS)]
@@ -74,7 +76,7 @@ def judge_reply_model(key_point_ids: tuple[str, ...]) -> type[BaseModel]:
         factual_errors=(list[error_text], Field(max_length=MAX_ERRORS)),
         feedback=(str, Field(min_length=1, max_length=FEEDBACK_MAX_CHARS)),
         score=(float, Field(ge=0, le=10)),
-        confidence=(Literal["low", "medium", "high"], ...),
+        confidence=(ConfidenceWord, ...),
     )
 
 
@@ -161,7 +163,7 @@ class LLMJudge:
         When the judge scores DISAGREEMENT_GAP or more above an offline grade in the lowest band (off-topic,
         nothing covered), the grade keeps the offline band's top, says both scores, and drops confidence.
         """
-        if judged.score is None or GradeFlag.LLM_FALLBACK.value in judged.flags:
+        if judged.score is None or fallback_reason(judged) is not None:
             return judged
         offline = await self.fallback.grade(question, answer, language=language)
         if offline.score is None or offline.verdict is not Verdict.WRONG or \
@@ -235,13 +237,8 @@ class LLMJudge:
     ) -> Grade:
         grade = await self.fallback.grade(question, answer, language=language)
         reason = f"{failure.reason}: {failure}" if failure else "no reply"
-        return grade.model_copy(
-            update={
-                "flags": _merge(grade.flags, GradeFlag.LLM_FALLBACK),
-                "note": f"LLM judge {self.name} failed ({reason}); this is the offline grade",
-                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-        )
+        return mark_fallback(grade, f"LLM judge {self.name} failed ({reason}); this is the offline grade",
+                             latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
 def make_llm_judge(settings: Settings, *, examples: int | None = None, evaluating: bool = False,
@@ -250,7 +247,7 @@ def make_llm_judge(settings: Settings, *, examples: int | None = None, evaluatin
 
     `examples` overrides `settings.llm.judge_examples`; `evaluating` keeps examples of the graded question
     itself out of the prompt (and an evaluation never passes the user's own self-grades)."""
-    client = make_llm_client(settings.llm)
+    client = make_llm_client(settings)
     if client is None:
         return OfflineGrader()
     return LLMJudge(

@@ -20,13 +20,15 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from interviewer.domain import Grade, GradeFlag, Language, Question, Verdict, verdict_for
 from interviewer.grading import tamper
 from interviewer.grading.accept import clean
 from interviewer.grading.assessment import NAME, Assessment, Unit
-from interviewer.grading.contrast import TopicIndex, bank_topics, document_of
+from interviewer.grading.bank_tables import BankTables, shipped_documents, shipped_tables, topics_with
+from interviewer.grading.contrast import TopicIndex, document_of
 from interviewer.grading.evidence import (
     AnswerIndex,
     Recall,
@@ -37,7 +39,7 @@ from interviewer.grading.evidence import (
     recall,
 )
 from interviewer.grading.feedback import FeedbackFacts, write_feedback
-from interviewer.grading.idf import IdfTable, bank_idf
+from interviewer.grading.idf import IdfTable
 from interviewer.grading.injection import scan_answer
 from interviewer.grading.keyed import assess_keyed
 from interviewer.grading.lexicon import DONT_KNOW, TERMS
@@ -67,22 +69,39 @@ class OfflineGrader:
 
     name = NAME
 
-    def __init__(self, idf: IdfTable | None = None, topics: TopicIndex | None = None) -> None:
+    def __init__(self, idf: IdfTable | None = None, topics: TopicIndex | None = None, *,
+                 tables: BankTables | Callable[[], BankTables] | None = None) -> None:
+        """`tables`: the bank's IDF table and topic index, or what builds them on first use (e.g.
+        `lambda: bank_tables.tables_for(bank)`); `idf`/`topics` replace either. Without them, the shipped
+        bank's tables are used (built on first use)."""
         self._idf = idf
         self._topics = topics
+        self._tables = tables
+
+    def _injected(self) -> BankTables:
+        if self._tables is None:
+            return shipped_tables()
+        if not isinstance(self._tables, BankTables):
+            self._tables = self._tables()
+        return self._tables
 
     @property
     def idf(self) -> IdfTable:
-        """The IDF table in use (default: built from the shipped bank on first use)."""
+        """The IDF table in use (injected, else the shipped bank's)."""
         if self._idf is None:
-            self._idf = bank_idf()
+            self._idf = self._injected().idf
         return self._idf
 
     @property
     def topics(self) -> TopicIndex:
-        """Other questions the answer is contrasted with (default: the shipped bank)."""
+        """Other questions the answer is contrasted with (injected, else the shipped bank's)."""
         if self._topics is None:
-            self._topics = bank_topics(self.idf)
+            idf = self.idf
+            tables = self._injected()
+            if idf is tables.idf:
+                self._topics = tables.topics
+            else:  # an IDF table of its own: the same documents, weighted by it
+                self._topics = topics_with(shipped_documents(), idf)
         return self._topics
 
     def warm_up(self) -> None:

@@ -13,7 +13,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -244,7 +244,7 @@ class OpenAICompatibleClient:
 
     async def _stream_once(
         self, body: dict, started: float
-    ) -> AsyncIterator[tuple[str, CompletionInfo | None]]:
+    ) -> AsyncGenerator[tuple[str, CompletionInfo | None], None]:
         """One streaming attempt: yields (text, None) per piece, then ("", info) at the end."""
         url = f"{self.base_url}/chat/completions"
         ttft_ms: float | None = None

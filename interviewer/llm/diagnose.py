@@ -71,12 +71,10 @@ async def _timed(name: str, call: Callable[[], Awaitable[str]], ends_at: float) 
 async def diagnose(settings: LLMSettings) -> Diagnosis:
     """Run the three checks in order (a failing check does not stop the next ones)."""
     assert settings.base_url is not None, "diagnose() needs a configured endpoint"
-    client = OpenAICompatibleClient(
-        base_url=settings.base_url, model=settings.model, api_key=settings.api_key.get_secret_value(),
-        connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s,
-        max_retries=0, enable_thinking=settings.enable_thinking,
-        max_reply_bytes=int(settings.max_reply_mb * 1024 * 1024),
-    )
+    from interviewer.llm import make_llm_client
+
+    client = make_llm_client(settings, max_retries=0)  # each check runs once: doctor reports, never retries
+    assert client is not None
     # Shown and printed as JSON: never with the user:password@ a base URL may carry.
     result = Diagnosis(redact_url(client.base_url), settings.model)
     # One deadline for all checks: a stalled endpoint is reported after it, not after a read timeout each.

@@ -41,7 +41,7 @@ _CONVERSATION = {
 
 
 class ExchangeLike(Protocol):
-    """One interviewer prompt and the candidate's reply (e.g. `interviewer.services.ports.Exchange`)."""
+    """One interviewer prompt and the candidate's reply (e.g. `services.engine.ports.Exchange`)."""
 
     @property
     def prompt(self) -> str: ...

@@ -9,8 +9,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList
 
-from interviewer.services.engine_api import SessionConfig, SessionMode
-from interviewer.services.ui_models import TopicMasteryView
+from interviewer.screens.host import host
+from interviewer.services.engine.api import SessionConfig, SessionMode
+from interviewer.services.ui.models import TopicMasteryView
 from interviewer.widgets.mastery_bars import MasteryBars
 
 PRESELECT = 3  # the weakest topics are ticked by default
@@ -47,7 +48,7 @@ class DrillScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="drill-load", exit_on_error=False)
     def load(self) -> None:
         try:
-            ranked = self.app.services.weakest_topics()
+            ranked = host(self).services.weakest_topics()
         except Exception as error:  # a broken bank or database: say so, keep the app usable
             self.app.call_from_thread(self.notify, str(error), title="Cannot load", severity="error")
             return

@@ -13,9 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from interviewer.screens.host import host
+
 if TYPE_CHECKING:  # the services load in a worker after the first paint (see `load`)
-    from interviewer.services.engine_api import ResumableSession, SessionConfig, SessionMode
-    from interviewer.services.ui_models import LlmStatus, TopicView
+    from interviewer.services.engine.api import ResumableSession, SessionConfig, SessionMode
+    from interviewer.services.ui.models import LlmStatus, TopicView
 
 
 MENU = {  # option id: label with its key, aligned
@@ -88,7 +90,7 @@ class HomeScreen(Screen[None]):
     def load(self) -> None:
         """Read the bank and storage off the event loop so the first paint is not delayed."""
         try:
-            services = self.app.services  # first use builds it: settings, pydantic, ...
+            services = host(self).services  # first use builds it: settings, pydantic, ...
             self.app.call_from_thread(self.show_settings)
             data = HomeData(services.topics(), services.due_count(), list(services.resumable_sessions()))
         except Exception as error:  # a broken bank or database: say so, keep the app usable
@@ -100,18 +102,18 @@ class HomeScreen(Screen[None]):
 
     @work(group="llm-probe", exclusive=True, exit_on_error=False)
     async def probe_llm(self) -> None:
-        status = await self.app.services.probe_llm()
+        status = await host(self).services.probe_llm()
         self.show_llm_status(status)
 
     def show_settings(self) -> None:
-        services = self.app.services
-        self.app.apply_theme(services.settings.theme)
+        services = host(self).services
+        host(self).apply_theme(services.settings.theme)
         self.show_llm_status(services.llm_status())
         self.probe_llm()
 
     def show_llm_status(self, status: LlmStatus) -> None:
         widget = self.query_one("#llm-status", Static)
-        widget.update(status.label + f"  ·  profile: {self.app.services.settings.profile}")
+        widget.update(status.label + f"  ·  profile: {host(self).services.settings.profile}")
         widget.set_class(status.offline or status.reachable is False, "-offline")
 
     def show_data(self, data: HomeData) -> None:
@@ -149,9 +151,9 @@ class HomeScreen(Screen[None]):
         return min(high, max(low, value))
 
     def session_config(self, mode: SessionMode, topics: tuple[str, ...] | None = None) -> SessionConfig:
-        from interviewer.services.engine_api import SessionConfig
+        from interviewer.services.engine.api import SessionConfig
 
-        settings = self.app.services.settings
+        settings = host(self).services.settings
         chosen = tuple(self.query_one("#topics", SelectionList).selected) if topics is None else topics
         return SessionConfig(
             mode=mode,
@@ -161,7 +163,7 @@ class HomeScreen(Screen[None]):
             max_follow_ups=settings.max_follow_ups,
             persona=settings.persona,
             language=settings.language,
-            seed=self.app.services.seed,
+            seed=host(self).services.seed,
         )
 
     def open_interview(self, config: SessionConfig | None, resume_id: str | None = None) -> None:
@@ -170,13 +172,13 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(InterviewScreen(config=config, resume_id=resume_id))
 
     def action_start(self, mode: str) -> None:
-        from interviewer.services.engine_api import SessionMode
+        from interviewer.services.engine.api import SessionMode
 
         self.open_interview(self.session_config(SessionMode(mode)))
 
     def action_drill(self) -> None:
         from interviewer.screens.drill import DrillScreen
-        from interviewer.services.engine_api import SessionMode
+        from interviewer.services.engine.api import SessionMode
 
         self.app.push_screen(DrillScreen(self.session_config(SessionMode.DRILL, topics=())))
 

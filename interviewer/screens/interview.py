@@ -18,7 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from interviewer.services import engine_api as ea
+from interviewer.screens.host import host
+from interviewer.services.engine import api as ea
 from interviewer.widgets.answer_editor import AnswerEditor
 from interviewer.widgets.countdown import Countdown
 from interviewer.widgets.grade_card import grade_summary
@@ -94,13 +95,16 @@ class InterviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.editor.read_only = True
         try:
-            self.engine = self.app.services.new_engine()
+            self.engine = host(self).services.new_engine()
         except Exception as error:  # broken bank or database: say so and go back
             self.notify(f"{type(error).__name__}: {error}", title="Cannot start", severity="error")
             self._closed = True
             self.app.pop_screen()
             return
-        self._unsubscribe = self.engine.add_listener(lambda event: self.post_message(EngineMessage(event)))
+        def relay(event: ea.EngineEvent) -> None:
+            self.post_message(EngineMessage(event))
+
+        self._unsubscribe = self.engine.add_listener(relay)
         self.enqueue(self._start)
         self.run_actions()
 
@@ -283,7 +287,7 @@ class InterviewScreen(Screen[None]):
             await self.transcript.add_notice("Resumed where you stopped.")
 
     async def _on_question_asked(self, event: ea.QuestionAsked) -> None:
-        topic = self.app.services.topic_name(event.question.topic)
+        topic = host(self).services.topic_name(event.question.topic)
         self._status(f"Q{event.number}/{event.total} · {topic}")
         await self.transcript.add_question(event.number, event.total, event.question, topic)
         self._ready_for_answer(event.draft)

@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from interviewer.services.ui_models import ProgressView
+from interviewer.screens.host import host
+from interviewer.services.ui.models import ProgressView
 from interviewer.widgets.charts import AgreementChart, MasteryChart, TrendChart
 
 
@@ -39,7 +40,7 @@ class ProgressScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="progress-load", exit_on_error=False)
     def load(self) -> None:
         try:
-            view = self.app.services.progress()
+            view = host(self).services.progress()
         except Exception as error:  # a broken bank or database: say so, keep the app usable
             self.app.call_from_thread(self.notify, str(error), title="Cannot load", severity="error")
             return

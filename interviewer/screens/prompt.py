@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+InputType = Literal["integer", "number", "text"]
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -14,7 +18,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, placeholder: str = "", input_type: str = "text") -> None:
+    def __init__(self, question: str, placeholder: str = "", input_type: InputType = "text") -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
@@ -23,7 +27,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="dialog-question", markup=False)
-            yield Input(placeholder=self.placeholder, type=self.input_type, id="prompt-input")  # type: ignore[arg-type]
+            yield Input(placeholder=self.placeholder, type=self.input_type, id="prompt-input")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -11,8 +11,9 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from interviewer.files import write_text
-from interviewer.services.transcript_export import STATUS_WORDS
-from interviewer.services.ui_models import SessionListItem, TranscriptView, TurnView
+from interviewer.screens.host import host
+from interviewer.services.ui.models import SessionListItem, TranscriptView, TurnView
+from interviewer.services.ui.transcript_export import STATUS_WORDS
 from interviewer.widgets.grade_card import GradeCard
 from interviewer.widgets.safe_text import safe_text, trusted_markdown
 
@@ -86,7 +87,7 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
     def load_sessions(self) -> None:
         try:
-            sessions = self.app.services.list_sessions()
+            sessions = host(self).services.list_sessions()
         except Exception as error:  # a broken bank or database: say so, keep the app usable
             self.app.call_from_thread(self.notify, str(error), title="Cannot load", severity="error")
             return
@@ -110,7 +111,7 @@ class ReviewScreen(Screen[None]):
 
     async def show_transcript(self, session_id: str, keep_selection: bool = False) -> None:
         try:
-            transcript = self.app.services.transcript(session_id)
+            transcript = host(self).services.transcript(session_id)
         except Exception as error:  # e.g. the session was deleted by an import meanwhile
             self.notify(str(error), title="Cannot open the session", severity="error")
             return
@@ -153,7 +154,7 @@ class ReviewScreen(Screen[None]):
         if turn is None or self.transcript is None:
             return
         try:
-            due = self.app.services.self_grade(turn.turn_id, turn.question.id, score=score, rating=rating)
+            due = host(self).services.self_grade(turn.turn_id, turn.question.id, score=score, rating=rating)
         except Exception as error:  # storage refused it (e.g. database locked for too long)
             self.notify(str(error), title="Self-grade not saved", severity="error")
             return
@@ -196,7 +197,7 @@ class ReviewScreen(Screen[None]):
         async def entered(reason: str | None) -> None:
             if reason:
                 try:
-                    self.app.services.flag_reference(turn.question.id, reason)
+                    host(self).services.flag_reference(turn.question.id, reason)
                 except Exception as error:
                     self.notify(str(error), title="Not flagged", severity="error")
                     return
@@ -215,7 +216,7 @@ class ReviewScreen(Screen[None]):
         path = data_dir() / "exports" / f"session-{session_id[:8]}.{fmt}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(path, self.app.services.export(session_id, fmt))
+            write_text(path, host(self).services.export(session_id, fmt))
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
             return

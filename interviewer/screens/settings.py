@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from interviewer.config import Settings
+from interviewer.screens.host import host
 
 LANGUAGES = [("中文 (zh)", "zh"), ("English (en)", "en")]
 PERSONAS = [("friendly", "friendly"), ("standard", "standard"), ("strict", "strict")]
@@ -22,7 +23,7 @@ class SettingsScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        settings: Settings = self.app.services.settings
+        settings: Settings = host(self).services.settings
         themes = sorted(self.app.available_themes)
         yield Header()
         with VerticalScroll(id="settings-form"):
@@ -44,7 +45,8 @@ class SettingsScreen(Screen[None]):
     def values(self) -> dict[str, str]:
         values: dict[str, str] = {}
         for widget in self.query("#settings-form Input, #settings-form Select"):
-            value = widget.value  # type: ignore[attr-defined]
+            assert isinstance(widget, Input | Select)
+            value = widget.value
             values[str(widget.id).replace("--", ".")] = "" if value is Select.BLANK else str(value).strip()
         return values
 
@@ -54,7 +56,7 @@ class SettingsScreen(Screen[None]):
 
     def action_save(self) -> None:
         try:
-            settings = self.app.services.save_settings(self.values())
+            settings = host(self).services.save_settings(self.values())
         except (ValueError, OSError) as error:
             self.notify(str(error), title="Not saved", severity="error")
             return
@@ -63,7 +65,7 @@ class SettingsScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_back(self) -> None:
-        self.app.theme = self.app.services.settings.theme
+        self.app.theme = host(self).services.settings.theme
         self.app.pop_screen()
 
 

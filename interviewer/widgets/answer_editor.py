@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import TextArea
 
 
@@ -12,14 +14,14 @@ class AnswerEditor(TextArea):
     AnswerEditor { height: 1fr; min-height: 3; }
     """
 
-    def __init__(self, text: str = "", **kwargs: object) -> None:
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(
             text,
             soft_wrap=True,
             show_line_numbers=False,
             tab_behavior="indent",
             placeholder="Type your answer (Chinese or English). Ctrl+S submits.",
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     @property

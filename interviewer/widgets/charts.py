@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from textual_plotext import PlotextPlot
 
-from interviewer.services.ui_models import TopicMasteryView
+from interviewer.services.ui.models import TopicMasteryView
 
 
 class _Chart(PlotextPlot):
@@ -39,7 +40,7 @@ class TrendChart(_Chart):
         self.plt.plot(xs, [score for _, score in trend], marker="braille")
         self.plt.scatter(xs, [score for _, score in trend])
         self.plt.ylim(0, 10)
-        self.plt.xticks(xs, [label for label, _ in trend])
+        self.plt.xticks(cast("list[float]", xs), [label for label, _ in trend])  # ints are numbers too
         self.refresh()
 
 

@@ -7,6 +7,7 @@ It only displays time: the engine owns the clock and the limits (and auto-submit
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.widgets import Static
 
@@ -30,8 +31,8 @@ def no_time() -> tuple[float | None, float | None]:
 class Countdown(Static):
     """`label m:ss`, refreshed twice a second; class `-warning` in the last 20% of the limit."""
 
-    def __init__(self, label: str, source: TimeSource = no_time, **kwargs: object) -> None:
-        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, label: str, source: TimeSource = no_time, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
         self.label = label
         self.source = source
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Collapsible, Markdown, Static
 
-from interviewer.domain import Grade, GradeFlag, Question, Verdict
+from interviewer.domain import ENGINE_GRADER, SELF_GRADER, Grade, GradeFlag, Question, Verdict
 from interviewer.widgets.safe_text import safe_text, strip_controls, trusted_markdown
 
 VERDICT_STYLE = {
@@ -26,13 +28,13 @@ NOTE_LABELS = {"skipped": "Skipped.", "dont_know": "Answered “I don't know”.
 
 def grader_label(grader: str) -> str:
     """Human name of who graded: offline grader, LLM model, or the candidate."""
-    if grader == "self":
+    if grader == SELF_GRADER:
         return "self-grade"
     if grader.startswith("llm:"):
         return f"LLM judge ({grader[4:]})"
     if grader.startswith("offline"):
         return f"offline grader ({grader})"
-    if grader == "engine":
+    if grader == ENGINE_GRADER:
         return "interview rules"  # skipped / "I don't know" / empty: scored 0 by the session, not a model
     return grader
 
@@ -49,7 +51,7 @@ CONFIDENT = 0.7
 
 def confidence_label(grade: Grade) -> str | None:
     """`low confidence` / `medium confidence` when the grade is not sure; None for a confident grade."""
-    if grade.score is None or grade.grader == "self" or grade.confidence >= CONFIDENT:
+    if grade.score is None or grade.grader == SELF_GRADER or grade.confidence >= CONFIDENT:
         return None
     return "low confidence" if grade.confidence < 0.5 else "medium confidence"
 
@@ -100,9 +102,9 @@ class GradeCard(Vertical):
     """
 
     def __init__(
-        self, question: Question, grade: Grade, show_reference: bool = True, **kwargs: object
+        self, question: Question, grade: Grade, show_reference: bool = True, **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.question = question
         self.grade = grade
         self.show_reference = show_reference

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import Static
 
-from interviewer.services.ui_models import TopicMasteryView
+from interviewer.services.ui.models import TopicMasteryView
 
 BAR_WIDTH = 20
 
@@ -42,8 +43,8 @@ def mastery_line(item: TopicMasteryView, name_width: int, bar_width: int = BAR_W
 class MasteryBars(Static):
     """A block of mastery rows; `show(items)` replaces them."""
 
-    def __init__(self, items: Sequence[TopicMasteryView] = (), **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, items: Sequence[TopicMasteryView] = (), **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
         self.items = list(items)
 
     def on_mount(self) -> None:

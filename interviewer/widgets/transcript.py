@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
@@ -23,8 +25,8 @@ class Transcript(VerticalScroll):
     Transcript > .notice { color: $warning; height: auto; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._stream: MarkdownStream | None = None
         self._follow_up: Markdown | None = None
         self._label = "Interviewer"

@@ -8,20 +8,21 @@ from pathlib import Path
 import pytest
 
 from interviewer.config import Settings
-from interviewer.services.ui_facade import UiServices
-from tests.functional.fakes import FIXED_NOW, make_bank, seed_history
+from interviewer.services.ui.facade import UiServices
+from tests.fakes.ui import FIXED_NOW, make_bank, seed_history
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path) -> str:
+    """A tmp SQLite database only: the UI tests need no second backend (the storage tests run both)."""
     return f"sqlite:///{tmp_path / 'tui.sqlite3'}"
 
 
 @pytest.fixture
-def repo(db_url: str) -> Iterator[object]:
+def repo(sqlite_url: str) -> Iterator[object]:
     from interviewer.db.repository import open_repository
 
-    repository = open_repository(db_url)
+    repository = open_repository(sqlite_url)
     yield repository
     repository.close()
 
@@ -32,9 +33,9 @@ def bank():
 
 
 @pytest.fixture
-def services(repo, bank, db_url: str) -> UiServices:
+def services(repo, bank, sqlite_url: str) -> UiServices:
     """Services over an empty history, with a fixed 'now' for due dates and weak topics."""
-    return UiServices(Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW)
+    return UiServices(Settings(database_url=sqlite_url), repository=repo, bank=bank, now=lambda: FIXED_NOW)
 
 
 @pytest.fixture

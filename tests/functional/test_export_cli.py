@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from interviewer.cli.main import app as cli
-from interviewer.services.transcript_export import export_transcript
+from interviewer.services.ui.transcript_export import export_transcript
 
 runner = CliRunner()
 
@@ -37,10 +37,11 @@ def test_export_strips_escapes_and_html_from_answers(services, repo):
     assert data["turns"][0]["exchanges"][0]["answer"] == "# heading <script>x</script> red"
 
 
-def test_review_command_exports_json_to_file(seeded, db_url, tmp_path):
+def test_review_command_exports_json_to_file(seeded, sqlite_url, tmp_path):
     _, ids = seeded
     out = tmp_path / "out" / "session.json"
-    result = runner.invoke(cli, ["--db", db_url, "review", ids[1][:6], "--export", "json", "--out", str(out)])
+    result = runner.invoke(cli, ["--db", sqlite_url, "review", ids[1][:6], "--export", "json",
+                                 "--out", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text("utf-8"))
     assert data["session"]["id"] == ids[1]
@@ -48,39 +49,38 @@ def test_review_command_exports_json_to_file(seeded, db_url, tmp_path):
     assert data["turns"][0]["grade"]["grader"] == "offline-v1"
 
 
-def test_review_command_prints_markdown_and_lists_sessions(seeded, db_url):
+def test_review_command_prints_markdown_and_lists_sessions(seeded, sqlite_url):
     _, ids = seeded
-    listing = runner.invoke(cli, ["--db", db_url, "review"])
+    listing = runner.invoke(cli, ["--db", sqlite_url, "review"])
     assert listing.exit_code == 0
     assert [line.split()[0] for line in listing.output.splitlines()] == [ids[1][:12], ids[0][:12]]
-    shown = runner.invoke(cli, ["--db", db_url, "review", ids[0]])
+    shown = runner.invoke(cli, ["--db", sqlite_url, "review", ids[0]])
     assert shown.exit_code == 0 and "RLHF 里 PPO 的 KL 惩罚起什么作用？" in shown.output
 
 
-def test_review_command_errors_are_one_line(seeded, db_url):
-    bad_format = runner.invoke(cli, ["--db", db_url, "review", "x", "--export", "pdf"])
+def test_review_command_errors_are_one_line(seeded, sqlite_url):
+    bad_format = runner.invoke(cli, ["--db", sqlite_url, "review", "x", "--export", "pdf"])
     assert bad_format.exit_code == 1
     assert bad_format.output.strip() == "error: unknown export format 'pdf' (use md or json)"
-    unknown = runner.invoke(cli, ["--db", db_url, "review", "zzzz"])
+    unknown = runner.invoke(cli, ["--db", sqlite_url, "review", "zzzz"])
     assert unknown.exit_code == 1 and "Traceback" not in unknown.output
     assert unknown.output.startswith("error: no session with id 'zzzz'")
 
 
-def test_bank_flagged_lists_flags(services, repo, db_url):
+def test_bank_flagged_lists_flags(services, repo, sqlite_url):
     repo.flag_reference("rlhf-ppo-0a1b2c", "参考答案缺少 KL 系数的作用", profile="default")
-    result = runner.invoke(cli, ["--db", db_url, "bank", "flagged", "--json"])
+    result = runner.invoke(cli, ["--db", sqlite_url, "bank", "flagged", "--json"])
     assert result.exit_code == 0, result.output
     flags = json.loads(result.output)
     assert [(f["question_id"], f["reason"], f["profile"]) for f in flags] == [
         ("rlhf-ppo-0a1b2c", "参考答案缺少 KL 系数的作用", "default")
     ]
-    text = runner.invoke(cli, ["--db", db_url, "bank", "flagged"])
+    text = runner.invoke(cli, ["--db", sqlite_url, "bank", "flagged"])
     assert "rlhf-ppo-0a1b2c (default): 参考答案缺少 KL 系数的作用" in text.output
 
 
 def test_export_says_which_answers_were_skipped_or_i_dont_know(services, repo):
-    from interviewer.domain import Grade, Verdict
-    from interviewer.services.grade_merge import ENGINE_GRADER
+    from interviewer.domain import ENGINE_GRADER, Grade, Verdict
 
     record = repo.start_session("default", "practice", {}, None)
     for note in ("dont_know", "skipped"):

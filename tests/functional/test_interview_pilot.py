@@ -12,13 +12,13 @@ from interviewer.config import Settings
 from interviewer.history import SessionState
 from interviewer.screens.home import HomeScreen
 from interviewer.screens.interview import InterviewScreen
-from interviewer.services import engine_api as ea
-from interviewer.services.clock import FakeClock
-from interviewer.services.ui_facade import UiServices
+from interviewer.services.engine import api as ea
+from interviewer.services.ui.facade import UiServices
 from interviewer.widgets.answer_editor import AnswerEditor
 from interviewer.widgets.countdown import Countdown
 from interviewer.widgets.grade_card import GradeCard
-from tests.functional.fakes import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
+from tests.fakes.clock import FakeClock
+from tests.fakes.ui import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
 
 FOLLOW_UP = "那 softmax 饱和以后，梯度会怎样？为什么？"
 
@@ -40,12 +40,12 @@ async def home_ready(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
 
 
-def interview_services(repo, bank, db_url, clock, judge, llm) -> UiServices:
-    return UiServices(Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
+def interview_services(repo, bank, sqlite_url, clock, judge, llm) -> UiServices:
+    return UiServices(Settings(database_url=sqlite_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
                       engine_factory=make_engine_factory(repo, bank, judge, llm, clock))
 
 
-async def test_timed_interview_two_questions_with_follow_up(repo, bank, db_url):
+async def test_timed_interview_two_questions_with_follow_up(repo, bank, sqlite_url):
     clock = FakeClock(wall=FIXED_NOW)
     judge = ScriptedJudge([
         grade(4.0, covered=("k1",), missed=("k2", "k3"), grader="llm:scripted"),  # Q1: weak -> follow-up
@@ -53,7 +53,7 @@ async def test_timed_interview_two_questions_with_follow_up(repo, bank, db_url):
         grade(9.0, covered=("k1", "k2", "k3"), missed=(), grader="llm:scripted"),  # Q2: strong, no follow-up
     ])
     llm = ScriptedLLM([FOLLOW_UP])
-    services = interview_services(repo, bank, db_url, clock, judge, llm)
+    services = interview_services(repo, bank, sqlite_url, clock, judge, llm)
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await home_ready(pilot)
@@ -120,12 +120,12 @@ async def test_timed_interview_two_questions_with_follow_up(repo, bank, db_url):
     assert all(t.grades for t in turns)
 
 
-async def test_submit_typed_right_after_the_answer_keeps_every_character(repo, bank, db_url):
+async def test_submit_typed_right_after_the_answer_keeps_every_character(repo, bank, sqlite_url):
     """Keys that reach the app in one burst (fast typing, a terminal paste) then Ctrl+S: the submitted answer
     is all of them: Ctrl+S must not overtake the keys still queued for the editor."""
     clock = FakeClock(wall=FIXED_NOW)
     judge = ScriptedJudge([grade(9.0, missed=(), grader="llm:scripted")])
-    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM([]))
+    services = interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM([]))
     app = make_app(services=services, animations=False)
     answer = "Sentence permutation 打乱句子顺序"
     async with app.run_test(size=(100, 30)) as pilot:
@@ -141,10 +141,10 @@ async def test_submit_typed_right_after_the_answer_keeps_every_character(repo, b
     assert judge.answers == [answer]
 
 
-async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, db_url):
+async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, sqlite_url):
     clock = FakeClock(wall=FIXED_NOW)
     judge = ScriptedJudge([grade(9.0, missed=(), grader="llm:scripted")])
-    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM())
+    services = interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
@@ -169,7 +169,7 @@ async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, db_url)
     assert turns[0].draft == "半截草稿" and turns[0].answer is None
 
     # Reopening offers to resume; accepting restores the draft.
-    app = make_app(services=interview_services(repo, bank, db_url, clock, judge, ScriptedLLM()),
+    app = make_app(services=interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM()),
                    animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
@@ -180,7 +180,7 @@ async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, db_url)
         assert app.screen.session_id == session.id
 
 
-async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, db_url):
+async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, sqlite_url):
     """A slow stream must not block the UI: help opens at once while tokens are still arriving."""
     clock = FakeClock(wall=FIXED_NOW)
     judge = ScriptedJudge([grade(3.0, missed=("k2", "k3"), grader="llm:scripted")])
@@ -192,7 +192,7 @@ async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, db_url):
             await gate.wait()
             yield "一下为什么？"
 
-    services = interview_services(repo, bank, db_url, clock, judge, SlowLLM())
+    services = interview_services(repo, bank, sqlite_url, clock, judge, SlowLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
@@ -212,10 +212,10 @@ async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, db_url):
         assert "请解释一下为什么？" in screen.transcript.query_one(".follow-up").source
 
 
-async def test_practice_skip_and_dont_know(repo, bank, db_url):
+async def test_practice_skip_and_dont_know(repo, bank, sqlite_url):
     clock = FakeClock(wall=FIXED_NOW)
     judge = ScriptedJudge([])  # neither a skip nor "I don't know" reaches the judge
-    services = interview_services(repo, bank, db_url, clock, judge, ScriptedLLM())
+    services = interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
@@ -244,9 +244,9 @@ async def test_practice_skip_and_dont_know(repo, bank, db_url):
     assert dont_know.score == 0
 
 
-async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo, bank, db_url):
+async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo, bank, sqlite_url):
     clock = FakeClock(wall=FIXED_NOW)
-    services = interview_services(repo, bank, db_url, clock, ScriptedJudge([]), ScriptedLLM())
+    services = interview_services(repo, bank, sqlite_url, clock, ScriptedJudge([]), ScriptedLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
@@ -267,13 +267,13 @@ async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo,
         assert screen.engine.remaining_time().question_s == before - 10
 
 
-async def test_follow_up_answer_covering_its_point_turns_it_covered(repo, db_url):
+async def test_follow_up_answer_covering_its_point_turns_it_covered(repo, sqlite_url):
     """Offline, with an authored key point: the template asks the point's own follow-up, the follow-up answer
     is graded against that point only, the point turns ✓ and the question's score goes up."""
     from interviewer.domain import KeyPoint
     from interviewer.grading.offline import OfflineGrader
     from question_bank import Bank
-    from tests.functional.fakes import QUESTIONS, TOPICS
+    from tests.fakes.ui import QUESTIONS, TOPICS
 
     points = (
         KeyPoint(id="k1", claim="点积的方差随维度 d_k 线性增大", accept=("方差随维度增大", "方差变大", "variance grows"),
@@ -285,9 +285,9 @@ async def test_follow_up_answer_covering_its_point_turns_it_covered(repo, db_url
                                                "citations": ("Vaswani et al. 2017",)})
     bank = Bank(topics=TOPICS[:1], questions=(question,))
     clock = FakeClock(wall=FIXED_NOW)
-    from interviewer.services.engine import InterviewEngine
+    from interviewer.services.engine.interview import InterviewEngine
 
-    services = UiServices(Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
+    services = UiServices(Settings(database_url=sqlite_url), repository=repo, bank=bank, now=lambda: FIXED_NOW,
                           engine_factory=lambda: InterviewEngine(bank=bank, store=repo, grader=OfflineGrader(),
                                                                  clock=clock))
     app = make_app(services=services, animations=False)

@@ -10,8 +10,8 @@ from interviewer.config import Settings
 from interviewer.screens.drill import DrillScreen
 from interviewer.screens.home import HomeScreen
 from interviewer.screens.interview import InterviewScreen
-from interviewer.services import engine_api as ea
-from interviewer.services.ui_facade import UiServices
+from interviewer.services.engine import api as ea
+from interviewer.services.ui.facade import UiServices
 from interviewer.widgets.answer_editor import AnswerEditor
 from interviewer.widgets.grade_card import GradeCard
 from question_bank import load_bank
@@ -33,9 +33,9 @@ async def _answer_and_finish(pilot, screen: InterviewScreen) -> None:
     await wait_for(pilot, lambda: screen.summary is not None, timeout=20)
 
 
-async def test_timed_interview_on_serving_then_drill_on_agents(repo, db_url):
+async def test_timed_interview_on_serving_then_drill_on_agents(repo, sqlite_url):
     bank = load_bank()
-    services = UiServices(Settings(database_url=db_url), repository=repo, bank=bank)
+    services = UiServices(Settings(database_url=sqlite_url), repository=repo, bank=bank)
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)

@@ -126,10 +126,10 @@ async def test_review_flag_reference_and_export(seeded, repo, isolated_user_dirs
 
 
 async def test_drill_ranks_weak_topics_and_runs_a_drill(seeded, repo, bank):
-    from interviewer.services import engine_api as ea
-    from interviewer.services.clock import FakeClock
-    from interviewer.services.ui_facade import UiServices
-    from tests.functional.fakes import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
+    from interviewer.services.engine import api as ea
+    from interviewer.services.ui.facade import UiServices
+    from tests.fakes.clock import FakeClock
+    from tests.fakes.ui import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
 
     seeded_services, _ = seeded
     judge = ScriptedJudge([grade(9.0, covered=("k1", "k2", "k3"), missed=(), grader="llm:scripted")])
@@ -210,11 +210,12 @@ async def test_settings_saved_to_config_file(services, isolated_user_dirs):
     assert services.settings.llm.base_url == "http://127.0.0.1:9/v1"
 
 
-async def test_home_reports_unreachable_llm(repo, bank, db_url):
+async def test_home_reports_unreachable_llm(repo, bank, sqlite_url):
     from interviewer.config import LLMSettings, Settings
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
 
-    settings = Settings(database_url=db_url, llm=LLMSettings(base_url="http://127.0.0.1:9/v1", model="qwen"))
+    settings = Settings(database_url=sqlite_url,
+                        llm=LLMSettings(base_url="http://127.0.0.1:9/v1", model="qwen"))
     app = make_app(services=UiServices(settings, repository=repo, bank=bank), animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -223,15 +224,16 @@ async def test_home_reports_unreachable_llm(repo, bank, db_url):
         assert status.has_class("-offline")
 
 
-async def test_home_reports_reachable_llm(repo, bank, db_url):
+async def test_home_reports_reachable_llm(repo, bank, sqlite_url):
     from interviewer.config import LLMSettings, Settings
-    from interviewer.services.ui_facade import UiServices
-    from interviewer.services.ui_models import LlmStatus
+    from interviewer.services.ui.facade import UiServices
+    from interviewer.services.ui.models import LlmStatus
 
     async def probe(settings):
         return LlmStatus(offline=False, reachable=True, model=settings.llm.model)
 
-    settings = Settings(database_url=db_url, llm=LLMSettings(base_url="http://127.0.0.1:9/v1", model="qwen"))
+    settings = Settings(database_url=sqlite_url,
+                        llm=LLMSettings(base_url="http://127.0.0.1:9/v1", model="qwen"))
     services = UiServices(settings, repository=repo, bank=bank, llm_probe=probe)
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -253,20 +255,21 @@ async def test_home_menu_works_with_arrows_and_enter(services):
         assert isinstance(app.screen, HomeScreen)
 
 
-def test_answers_to_retired_questions_still_show_in_review(repo, db_url):
+def test_answers_to_retired_questions_still_show_in_review(repo, sqlite_url):
     """A seed question merged into another during curation: its stored answers stay in the transcript (with
     the question text as asked) and count for the kept question's topic; a removed one shows without one."""
     from interviewer.config import Settings
     from interviewer.domain import RetiredQuestion
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
     from question_bank import Bank
-    from tests.functional.fakes import FIXED_NOW, QUESTIONS, TOPICS, seed_history
+    from tests.fakes.ui import FIXED_NOW, QUESTIONS, TOPICS, seed_history
 
     ids = seed_history(repo)
     kept = [q for q in QUESTIONS if q.id != "rlhf-ppo-0a1b2c"]
     merged = Bank(topics=TOPICS, questions=tuple(kept), retired=(
         RetiredQuestion(id="rlhf-ppo-0a1b2c", into="transformer-attn-a1b2c3", reason="合并"),))
-    services = UiServices(Settings(database_url=db_url), repository=repo, bank=merged, now=lambda: FIXED_NOW)
+    services = UiServices(Settings(database_url=sqlite_url), repository=repo, bank=merged,
+                          now=lambda: FIXED_NOW)
     turns = services.transcript(ids[0]).turns
     asked = {t.question.id: t for t in turns}
     assert "transformer-attn-a1b2c3" in asked and len(turns) == 2  # the PPO answer resolved to the kept id
@@ -274,6 +277,7 @@ def test_answers_to_retired_questions_still_show_in_review(repo, db_url):
     assert any(t.question.reference for t in turns)
     removed = Bank(topics=TOPICS, questions=tuple(kept), retired=(
         RetiredQuestion(id="rlhf-ppo-0a1b2c", reason="不是问题"),))
-    services = UiServices(Settings(database_url=db_url), repository=repo, bank=removed, now=lambda: FIXED_NOW)
+    services = UiServices(Settings(database_url=sqlite_url), repository=repo, bank=removed,
+                          now=lambda: FIXED_NOW)
     shown = services.transcript(ids[0]).turns
     assert len(shown) == 2 and any(t.question.reference is None for t in shown)

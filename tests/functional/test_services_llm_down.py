@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from interviewer.config import LLMSettings, Settings
-from interviewer.services.engine_api import SessionConfig
-from interviewer.services.ui_facade import UiServices
-from interviewer.services.ui_models import LlmStatus
+from interviewer.services.engine.api import SessionConfig
+from interviewer.services.ui.facade import UiServices
+from interviewer.services.ui.models import LlmStatus
 from question_bank.loader import Bank
-from tests.functional.fakes import QUESTIONS, TOPICS
+from tests.fakes.ui import QUESTIONS, TOPICS
 
 
 def bank_with_unreferenced_questions() -> Bank:
@@ -32,9 +32,9 @@ async def first_questions(services: UiServices, seeds: range) -> list[bool]:
 
 
 @pytest.mark.parametrize("reachable", [False, True])
-async def test_selection_prefers_referenced_questions_when_the_endpoint_is_down(repo, db_url, reachable):
+async def test_selection_prefers_referenced_questions_when_the_endpoint_is_down(repo, sqlite_url, reachable):
     llm = LLMSettings(base_url="http://127.0.0.1:9/v1", connect_timeout_s=0.5, max_retries=0)
-    settings = Settings(database_url=db_url, llm=llm)
+    settings = Settings(database_url=sqlite_url, llm=llm)
 
     async def probe(_settings: Settings) -> LlmStatus:
         return LlmStatus(offline=False, reachable=reachable, model="m")

@@ -10,11 +10,11 @@ import pytest
 
 from interviewer.app import make_app
 from interviewer.config import Settings
-from interviewer.services import engine_api as ea
-from interviewer.services.clock import FakeClock
-from interviewer.services.ui_facade import UiServices
+from interviewer.services.engine import api as ea
+from interviewer.services.ui.facade import UiServices
 from interviewer.widgets.answer_editor import AnswerEditor
-from tests.functional.fakes import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
+from tests.fakes.clock import FakeClock
+from tests.fakes.ui import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
 
 
 def new_app(services):
@@ -54,10 +54,10 @@ async def until(pilot, condition, limit: int = 400) -> None:
     raise AssertionError("the app did not reach the expected state")
 
 
-def interview_app(repo, bank, db_url, judge_grades, replies=()):
+def interview_app(repo, bank, sqlite_url, judge_grades, replies=()):
     clock = FakeClock(wall=FIXED_NOW)
     services = UiServices(
-        Settings(database_url=db_url), repository=repo, bank=bank, now=lambda: FIXED_NOW, seed=7,
+        Settings(database_url=sqlite_url), repository=repo, bank=bank, now=lambda: FIXED_NOW, seed=7,
         engine_factory=make_engine_factory(repo, bank, ScriptedJudge(judge_grades),
                                            ScriptedLLM(list(replies)), clock),
     )
@@ -86,8 +86,8 @@ def test_help_overlay(snap_compare, services, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_interview_question(snap_compare, repo, bank, db_url, size):
-    app = interview_app(repo, bank, db_url, [])
+def test_interview_question(snap_compare, repo, bank, sqlite_url, size):
+    app = interview_app(repo, bank, sqlite_url, [])
 
     async def ask(pilot):
         await settle(pilot)
@@ -101,11 +101,11 @@ def test_interview_question(snap_compare, repo, bank, db_url, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_interview_graded_with_follow_up(snap_compare, repo, bank, db_url, size):
+def test_interview_graded_with_follow_up(snap_compare, repo, bank, sqlite_url, size):
     grades = [grade(4.0, covered=("k1",), missed=("k2", "k3"), grader="llm:scripted",
                     feedback="缺少梯度的讨论。"),
               grade(7.5, covered=("k2", "k3"), missed=(), grader="llm:scripted")]
-    app = interview_app(repo, bank, db_url, grades, ["softmax 饱和之后，梯度会怎样？"])
+    app = interview_app(repo, bank, sqlite_url, grades, ["softmax 饱和之后，梯度会怎样？"])
 
     async def answer(pilot):
         await settle(pilot)
@@ -125,8 +125,8 @@ def test_interview_graded_with_follow_up(snap_compare, repo, bank, db_url, size)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_confirm_quit(snap_compare, repo, bank, db_url, size):
-    app = interview_app(repo, bank, db_url, [])
+def test_confirm_quit(snap_compare, repo, bank, sqlite_url, size):
+    app = interview_app(repo, bank, sqlite_url, [])
 
     async def quit_(pilot):
         await settle(pilot)
@@ -173,16 +173,16 @@ def test_settings(snap_compare, services, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_resume_prompt(snap_compare, repo, bank, db_url, size):
+def test_resume_prompt(snap_compare, repo, bank, sqlite_url, size):
     """An unfinished session (started at a fixed time) is offered for resuming on start-up."""
     import asyncio
 
-    from interviewer.services.engine_api import SessionConfig
+    from interviewer.services.engine.api import SessionConfig
 
     clock = FakeClock(wall=FIXED_NOW)
     engine = make_engine_factory(repo, bank, ScriptedJudge([]), ScriptedLLM(), clock)()
     asyncio.run(engine.start(SessionConfig(topics=("rlhf",), n_questions=1, seed=1)))
-    app = interview_app(repo, bank, db_url, [])
+    app = interview_app(repo, bank, sqlite_url, [])
 
     async def offered(pilot):
         await until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmScreen")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from interviewer.services.ui_models import TopicMasteryView
+from interviewer.services.ui.models import TopicMasteryView
 from interviewer.widgets.countdown import Countdown, format_seconds
 from interviewer.widgets.mastery_bars import mastery_line
 from interviewer.widgets.safe_text import escape_markdown, safe_text, strip_controls
 from interviewer.widgets.transcript import Transcript
-from tests.functional.fakes import QUESTIONS, grade
+from tests.fakes.ui import QUESTIONS, grade
 
 
 def test_strip_controls_removes_escape_sequences_keeps_text():

@@ -9,10 +9,10 @@ import pytest
 from interviewer.config import LLMSettings, Settings
 from interviewer.db.repository import open_repository
 from interviewer.history import SessionMode, SessionState
-from interviewer.services.clock import FakeClock
-from interviewer.services.engine_api import Phase, SessionConfig
-from interviewer.services.factory import make_engine
+from interviewer.services.engine.api import Phase, SessionConfig
+from interviewer.services.engine.factory import make_engine
 from question_bank import load_bank
+from tests.fakes.clock import FakeClock
 from tests.fakes.fake_openai_server import Fault
 
 OK = Fault.slow(0.0)  # a normal reply: a placeholder to aim the next fault at a later request

@@ -1,4 +1,5 @@
-"""The engine on the real repository (SQLite), the shipped bank and the offline grader; `interviewer ask`."""
+"""The engine on the real repository (SQLite and PostgreSQL), the shipped bank and the offline grader;
+`interviewer ask`."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from interviewer.cli.main import app
 from interviewer.config import Settings
 from interviewer.db.repository import open_repository
 from interviewer.history import SessionMode, SessionState
-from interviewer.services.clock import FakeClock
-from interviewer.services.engine_api import Phase, SessionConfig
-from interviewer.services.factory import make_engine
+from interviewer.services.engine.api import Phase, SessionConfig
+from interviewer.services.engine.factory import make_engine
 from question_bank import load_bank
+from tests.fakes.clock import FakeClock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,11 +26,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def bank():
     return load_bank()
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'engine.sqlite3'}"
 
 
 def engine_for(db_url: str, bank, clock=None):

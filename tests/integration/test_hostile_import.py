@@ -99,7 +99,9 @@ def test_import_and_card_rebuild_are_one_transaction(tmp_path, monkeypatch):
     def crash(*_args: object) -> int:
         raise RuntimeError("killed during the card rebuild")
 
-    monkeypatch.setattr(type(repo), "_reschedule", crash)
+    from interviewer.db.grades import GradeRows
+
+    monkeypatch.setattr(GradeRows, "reschedule", crash)
     with pytest.raises(RuntimeError):
         repo.import_data(data)
     monkeypatch.undo()
@@ -116,8 +118,8 @@ def test_sigkill_during_the_card_rebuild_leaves_nothing_half_done(tmp_path):
     script = textwrap.dedent(f"""
         import os, signal
         from interviewer.db import open_repository
-        from interviewer.db.grades import GradeStore
-        GradeStore._reschedule = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+        from interviewer.db.grades import GradeRows
+        GradeRows.reschedule = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
         open_repository({url!r}).import_json({str(export)!r})
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, timeout=120, check=False)

@@ -120,10 +120,10 @@ async def test_a_full_session_runs_through_the_served_model(served, tmp_path):
     from interviewer.config import LLMSettings, Settings
     from interviewer.db.repository import open_repository
     from interviewer.history import SessionMode
-    from interviewer.services.clock import FakeClock
-    from interviewer.services.engine_api import Phase, SessionConfig
-    from interviewer.services.factory import make_engine
+    from interviewer.services.engine.api import Phase, SessionConfig
+    from interviewer.services.engine.factory import make_engine
     from question_bank import load_bank
+    from tests.fakes.clock import FakeClock
 
     bank = load_bank()
     llm = LLMSettings(base_url=served.settings["INTERVIEWER_LLM__BASE_URL"], api_key=KEY, model=MODEL_NAME,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.services.bench_runner import Call
-from interviewer.services.bench_stats import http_busy_s
+from interviewer.bench.stats import http_busy_s
+from interviewer.bench.types import Call
 
 
 def call(*spans: tuple[float, float]) -> Call:

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from interviewer.config import Settings
+from tests.ci import skip_or_fail
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -45,9 +46,7 @@ def compose_binary() -> str:
     if found:
         return found
     message = "docker-compose not installed (Debian package docker-compose; scripts/test.sh installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(message)
 
 
 def env_file_with_secrets(**extra: str) -> str:
@@ -318,9 +317,7 @@ def test_vllm_serve_accepts_the_compose_command(config, tmp_path):
     """`vllm serve` of the release the image is pinned to rejects unknown or malformed flags."""
     python = os.environ.get("INTERVIEWER_TEST_VLLM_PYTHON")
     if not python:
-        if os.environ.get("CI"):
-            pytest.fail("INTERVIEWER_TEST_VLLM_PYTHON is not set (scripts/test.sh sets it)")
-        pytest.skip("INTERVIEWER_TEST_VLLM_PYTHON is not set")
+        skip_or_fail("INTERVIEWER_TEST_VLLM_PYTHON is not set (scripts/test.sh sets it)")
     command = config["services"]["vllm"]["command"]
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
     env["VLLM_NO_USAGE_STATS"] = "1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.services.answer_kind import is_dont_know, is_junk, looks_like_clarification
+from interviewer.services.engine.answer_kind import is_dont_know, is_junk, looks_like_clarification
 
 
 @pytest.mark.parametrize("text", [

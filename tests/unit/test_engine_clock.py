@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from interviewer.history import SessionMode
-from interviewer.services.engine_api import AnswerStatus, Phase, SessionConfig
-from tests.engine_support import rig
+from interviewer.services.engine.api import AnswerStatus, Phase, SessionConfig
+from tests.fakes.engine import rig
 
 
 def timed(**overrides) -> SessionConfig:
@@ -128,7 +128,7 @@ async def test_clarification_time_counts():
 
 
 async def test_a_clarification_still_streaming_at_the_time_limit_is_dropped():
-    from tests.engine_support import ScriptedStream
+    from tests.fakes.engine import ScriptedStream
 
     r = rig(clarifier=ScriptedStream(pieces=("按单卡", "推理场景", "回答即可。"), stall_s=0.1), stall_s=5)
     await r.engine.start(timed(n_questions=2))

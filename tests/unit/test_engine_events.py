@@ -6,8 +6,8 @@ import asyncio
 
 from interviewer.history import SessionMode, SessionState
 from interviewer.llm.errors import LLMTimeout
-from interviewer.services.engine_api import EngineAPI, Phase, SessionConfig
-from tests.engine_support import ScriptedGrader, rig
+from interviewer.services.engine.api import EngineAPI, Phase, SessionConfig
+from tests.fakes.engine import ScriptedGrader, rig
 
 
 def config(**overrides) -> SessionConfig:
@@ -115,7 +115,7 @@ async def test_state_snapshot_tracks_the_session():
 
 
 async def test_follow_up_events_come_after_the_grade_they_follow():
-    from tests.engine_support import ScriptedStream
+    from tests.fakes.engine import ScriptedStream
 
     r = rig(follow_ups=ScriptedStream(pieces=("为什么", "这样", "设计？")))
     seen: list[tuple[str, list[str]]] = []
@@ -132,7 +132,7 @@ async def test_follow_up_events_come_after_the_grade_they_follow():
 
 
 async def test_finish_while_a_follow_up_is_being_written_completes_the_turn():
-    from tests.engine_support import ScriptedStream
+    from tests.fakes.engine import ScriptedStream
 
     r = rig(follow_ups=ScriptedStream(pieces=("为什么",), stall_s=0.2), stall_s=5)
     await r.engine.start(config(n_questions=3, max_follow_ups=1, auto_advance=True))
@@ -148,7 +148,7 @@ async def test_finish_while_a_follow_up_is_being_written_completes_the_turn():
 
 
 async def test_finish_while_answering_a_follow_up_counts_the_graded_main_answer():
-    from tests.engine_support import ScriptedStream
+    from tests.fakes.engine import ScriptedStream
 
     r = rig(follow_ups=ScriptedStream(pieces=("为什么？",)))
     await r.engine.start(config(n_questions=3, max_follow_ups=2))

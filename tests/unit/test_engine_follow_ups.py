@@ -6,9 +6,9 @@ import pytest
 
 from interviewer.history import SessionMode
 from interviewer.llm.errors import LLMServerError
-from interviewer.services.engine_api import AnswerStatus, Phase, SessionConfig
-from interviewer.services.grade_merge import FOLLOW_UP_CREDIT, merge_follow_up
-from tests.engine_support import ScriptedStream, grade_for, question, rig
+from interviewer.services.engine.api import AnswerStatus, Phase, SessionConfig
+from interviewer.services.engine.grade_merge import FOLLOW_UP_CREDIT, merge_follow_up
+from tests.fakes.engine import ScriptedStream, grade_for, question, rig
 
 
 def config(**overrides) -> SessionConfig:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from interviewer.history import SessionMode
-from interviewer.services.engine_api import AnswerStatus, EngineError, Phase, SessionConfig
-from tests.engine_support import ScriptedGrader, rig
+from interviewer.services.engine.api import AnswerStatus, EngineError, Phase, SessionConfig
+from tests.fakes.engine import ScriptedGrader, rig
 
 
 class SimulatedCrash(BaseException):

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from interviewer.history import CardState, SessionMode, TopicMastery
-from interviewer.services.engine_api import EngineError, SessionConfig
-from interviewer.services.selection import QuestionSelector
-from tests.engine_support import FakeBank, question, rig, small_bank
+from interviewer.services.engine.api import EngineError, SessionConfig
+from interviewer.services.engine.selection import QuestionSelector
+from tests.fakes.engine import FakeBank, question, rig, small_bank
 
 
 def practice(**overrides) -> SessionConfig:

@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from interviewer.domain import KeyPoint
-from interviewer.services.follow_ups import (
+from interviewer.services.engine.ports import ClarificationRequest, Exchange, FollowUpRequest
+from interviewer.services.engine.template_replies import (
     LEAK_WINDOW,
     LeakChecker,
     ReferenceLeak,
@@ -17,9 +18,8 @@ from interviewer.services.follow_ups import (
     template_clarification,
     template_follow_up,
 )
-from interviewer.services.ports import ClarificationRequest, Exchange, FollowUpRequest
 from question_bank import load_bank
-from tests.engine_support import question
+from tests.fakes.engine import question
 
 
 def _shares_run(text: str, secret: str, size: int = LEAK_WINDOW, public: str = "") -> bool:

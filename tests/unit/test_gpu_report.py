@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.config import load_settings
-from interviewer.services.config_write import ConfigWriteError, write_llm_settings
+from interviewer.services.serving.config_write import ConfigWriteError, write_llm_settings
 from tests.shared_data import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]

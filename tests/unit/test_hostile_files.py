@@ -180,8 +180,8 @@ def test_markdown_export_escapes_bank_text_inside_details() -> None:
     from datetime import UTC, datetime
 
     from interviewer.domain import KeyPoint, Question, SourceRef
-    from interviewer.services.transcript_export import to_markdown
-    from interviewer.services.ui_models import ExchangeView, SessionListItem, TranscriptView, TurnView
+    from interviewer.services.ui.models import ExchangeView, SessionListItem, TranscriptView, TurnView
+    from interviewer.services.ui.transcript_export import to_markdown
 
     question = Question(id="basics-aaaaaa01", topic="basics", text=f"问题{ESCAPES}<b>", difficulty=1,
                         sources=(SourceRef(file="n.md", line=1),),

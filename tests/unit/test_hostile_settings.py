@@ -160,7 +160,7 @@ def test_a_group_variable_that_is_not_json(monkeypatch, tmp_path):
 
 def test_the_tui_message_names_the_file(isolated_user_dirs):
     """The Home screen shows `str(error)` of building its services: that line now names the file."""
-    from interviewer.services.ui_facade import UiServices
+    from interviewer.services.ui.facade import UiServices
 
     path = _config(isolated_user_dirs, b'[llm]\napi_key = ["sk-tui-secret"]\n')
     with pytest.raises(SettingsError) as caught:

@@ -113,8 +113,8 @@ async def test_a_follow_up_answer_is_graded_with_its_question_examples(fake_open
 
 
 async def test_follow_ups_and_clarifications_share_the_judge_examples(fake_openai_server):
-    from interviewer.services.llm_interviewer import LLMClarifier, LLMFollowUps
-    from interviewer.services.ports import ClarificationRequest, FollowUpRequest
+    from interviewer.services.engine.llm_replies import LLMClarifier, LLMFollowUps
+    from interviewer.services.engine.ports import ClarificationRequest, FollowUpRequest
 
     fake_openai_server.json_reply = lambda body: reply(4, ["k1"])
     grader = judge(fake_openai_server, 3)

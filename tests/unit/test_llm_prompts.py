@@ -16,7 +16,7 @@ from interviewer.llm.prompts import (
     render,
     shared_prefix,
 )
-from interviewer.services.ports import Exchange
+from interviewer.services.engine.ports import Exchange
 
 REFERENCE = "缩放点积注意力把 QK^T 除以根号 d_k，避免点积过大导致 softmax 饱和、梯度变小。"
 QUESTION = Question(

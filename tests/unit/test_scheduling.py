@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Rating
 
-from interviewer.services import scheduling
-from interviewer.services.scheduling import (
+from interviewer import scheduling
+from interviewer.scheduling import (
     apply_review,
     rank_weak_topics,
     rating_for_score,

@@ -7,7 +7,7 @@ from pathlib import Path
 from interviewer.db.repository import open_repository
 from interviewer.domain import Grade, verdict_for
 from interviewer.history import SessionMode
-from interviewer.services.self_grade_examples import StoredSelfGrades
+from interviewer.services.engine.self_grade_examples import StoredSelfGrades
 from tests.unit.test_llm_judge import QUESTION
 
 OTHER = QUESTION.model_copy(update={"id": "transformer-other-9", "text": "多头注意力的作用？"})

