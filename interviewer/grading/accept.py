@@ -18,10 +18,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from interviewer.domain import KeyPoint, Misconception
-from interviewer.grading.text import analyse
+from interviewer.grading.text import INVISIBLE, analyse
 
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-"""Zero-width characters and bidi controls: removed before any check, so they cannot hide words."""
 _SYMBOLS = str.maketrans({"×": "*", "·": "*", "∙": "*", "⋅": "*", "−": "-", "–": "-", "—": "-",
                           "（": "(", "）": ")", "，": ",", "、": ",", "：": ":", "；": ";", "“": '"',
                           "”": '"'})

@@ -76,4 +76,4 @@ class IdfTable:
 def bank_documents(bank: QuestionSet) -> list[str]:
     """Question text + reference of every question of `bank`: one document each."""
     return [f"{q.text}\n{q.reference or ''}" for q in bank.questions
-            if q.has_reference or q.reference is None]
+            if q.status != "draft"]  # a draft's words are not the bank's

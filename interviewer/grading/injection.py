@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from interviewer.grading.text import INVISIBLE
+
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 # Words that name the grader's instructions; used inside the "ignore ..." patterns.
@@ -109,7 +111,6 @@ _SPECIAL_TOKEN = re.compile(
 )
 _FENCE = re.compile(r"```[ \t]*([^\n`]*)\n(.*?)(?:```|\Z)", re.DOTALL)
 _FENCE_STEERING_INFO = re.compile(r"^\s*(?:system|prompt|instructions?|grader|judge|rubric)\b", re.IGNORECASE)
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])(?=\s)")
 
 
@@ -141,7 +142,7 @@ def _split_sentences(text: str) -> list[str]:
 def _scan(answer: str) -> tuple[str, list[str]]:
     """Return the answer without steering parts and the reasons found, in order of appearance."""
     # Zero-width and bidi characters go first: "忽\u200b略以上指\u200b令" must read as "忽略以上指令".
-    text = _INVISIBLE.sub("", answer)
+    text = INVISIBLE.sub("", answer)
     reasons: list[str] = []
 
     def drop_fence(match: re.Match[str]) -> str:

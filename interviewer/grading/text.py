@@ -39,6 +39,10 @@ _MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<[^>\n]{1,40}>"), " "),  # html tags
 )
 
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Zero-width characters and bidi controls: removed before any check, so they cannot hide words."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """One analysed text."""
