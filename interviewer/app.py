@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, overload
 
-from textual.app import App
+from textual.app import App, ScreenType, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from interviewer import __version__
+from interviewer.i18n import _, apply_setting
+from interviewer.widgets.line_wrap import install_line_breaking
+from interviewer.widgets.localized import localize_bindings
 
 if TYPE_CHECKING:  # imported on first use: pydantic & co. load after the first paint
     from interviewer.services.ui.facade import UiServices
@@ -37,8 +42,13 @@ class InterviewerApp(App[None]):
         profile: str | None = None,
         services: UiServices | None = None,
         animations: bool = True,
+        language: str | None = None,
     ) -> None:
         super().__init__()
+        install_line_breaking()  # UAX #14 wrapping for mixed Chinese/Latin text in every widget
+        if language is not None:
+            apply_setting(language)
+        localize_bindings(self)
         self.db_url = db
         self.profile = profile
         self._services = services
@@ -60,6 +70,45 @@ class InterviewerApp(App[None]):
         from interviewer.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+
+    @overload
+    def get_screen(self, screen: ScreenType) -> ScreenType: ...
+
+    @overload
+    def get_screen(self, screen: str) -> Screen[Any]: ...
+
+    @overload
+    def get_screen(self, screen: str, screen_class: type[ScreenType] | None = None) -> ScreenType: ...
+
+    @overload
+    def get_screen(self, screen: ScreenType, screen_class: type[ScreenType] | None = None) -> ScreenType: ...
+
+    def get_screen(
+        self, screen: Screen[Any] | str, screen_class: type[Screen[Any]] | None = None
+    ) -> Screen[Any]:
+        """Every screen pushed or switched to passes here: translate its key descriptions before it shows."""
+        found = super().get_screen(screen, screen_class)
+        if not found.is_running:
+            localize_bindings(found)
+        return found
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's command palette entries, in the interface language."""
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+
+    def apply_language(self, language: str) -> None:
+        """Switch the interface language now: keys are translated again and Home is rebuilt (the screens
+        above it are closed; only Settings can switch, and it sits right above Home)."""
+        from interviewer.screens.home import HomeScreen
+
+        apply_setting(language)
+        localize_bindings(self)
+        while len(self.screen_stack) > 2:  # the default screen, then Home
+            self.pop_screen()
+        home = HomeScreen()
+        home._offered_resume = True  # it was offered (or not needed) when the app started
+        self.switch_screen(home)
 
     def apply_theme(self, name: str) -> None:
         """Use the configured theme (unknown names keep the current one)."""
@@ -91,8 +140,8 @@ class InterviewerApp(App[None]):
                 self.exit()
 
         await self.push_screen(
-            ConfirmScreen("Quit the interview? Your answers are saved and you can resume it later.",
-                          yes="Quit", no="Keep going"),
+            ConfirmScreen(_("Quit the interview? Your answers are saved and you can resume it later."),
+                          yes=_("Quit"), no=_("Keep going")),
             decided,
         )
 
@@ -109,9 +158,15 @@ def make_app(
     profile: str | None = None,
     services: UiServices | None = None,
     animations: bool = True,
+    language: str | None = None,
 ) -> InterviewerApp:
-    """Factory used by the CLI and by tests (`services` injects fakes, `animations=False` for snapshots)."""
-    return InterviewerApp(db=db, profile=profile, services=services, animations=animations)
+    """Factory used by the CLI and by tests (`services` injects fakes, `animations=False` for snapshots).
+
+    The interface language, set before the first paint: `language` (the CLI reads the setting), else the
+    `language` of the injected services' settings, else whatever is set already."""
+    if language is None and services is not None:
+        language = services.settings.language
+    return InterviewerApp(db=db, profile=profile, services=services, animations=animations, language=language)
 
 
 if TYPE_CHECKING:  # the app is what screens see as their host

@@ -21,6 +21,19 @@ class SessionMode(StrEnum):
     DRILL = "drill"
 
 
+class AnswerStatus(StrEnum):
+    """How a turn (main question or follow-up) ended; stored in the turn's `status` column.
+
+    The one word list for it: the engine writes it, Review, exports and resume read it.
+    """
+
+    PENDING = "pending"
+    ANSWERED = "answered"
+    AUTO_SUBMITTED = "auto_submitted"  # the draft was submitted at the time limit
+    SKIPPED = "skipped"  # no grade; the card is not updated
+    DONT_KNOW = "dont_know"  # graded 0 (wrong), the card is updated as a lapse
+
+
 class SessionState(StrEnum):
     ACTIVE = "active"
     FINISHED = "finished"
@@ -60,6 +73,16 @@ class GradeRecord(Frozen):
         return self.grade.grader == SELF_GRADER
 
 
+class ClarificationRecord(Frozen):
+    """A clarifying question asked while answering a turn, and the interviewer's reply."""
+
+    id: str
+    turn_id: str
+    question: str
+    reply: str
+    asked_at: datetime
+
+
 class TurnRecord(Frozen):
     """One question asked in a session (a follow-up has `parent_turn_id` and its own `prompt`).
 
@@ -77,10 +100,13 @@ class TurnRecord(Frozen):
     draft_saved_at: datetime | None = None
     submitted_at: datetime | None = None
     time_spent_s: float | None = None
+    status: AnswerStatus = AnswerStatus.PENDING
     ordinal: int
     created_at: datetime
     grades: tuple[GradeRecord, ...] = ()
     """Filled by `turns_for_session`, oldest first."""
+    clarifications: tuple[ClarificationRecord, ...] = ()
+    """Filled by `turns_for_session`, in the order asked."""
 
     @property
     def is_follow_up(self) -> bool:
@@ -117,12 +143,21 @@ class TopicMastery(Frozen):
     """How well a profile knows one topic; see `interviewer.scheduling.rank_weak_topics`."""
 
     topic: str
-    mastery: float = Field(ge=0, le=1)
+    mastery: float | None = Field(default=None, ge=0, le=1)
+    """None while the topic is `new` (too few graded answers to rate it)."""
     retrievability: float = Field(ge=0, le=1)
+    """fsrs' recall probability now: 1.0 right after any review, so it is never a mastery on its own."""
+    recall_ahead: float = Field(default=0.0, ge=0, le=1)
+    """Predicted recall a week from now (`scheduling.MEMORY_HORIZON_DAYS`)."""
     recent_score: float = Field(ge=0, le=10)
     n_graded: int
     n_questions: int
     due: int
+
+    @property
+    def status(self) -> str:
+        """`new` (not enough graded answers yet) or `rated`."""
+        return "new" if self.mastery is None else "rated"
 
 
 class ReferenceFlag(Frozen):

@@ -16,7 +16,7 @@ Language = Literal["zh", "en"]
 DOMAIN = "interviewer"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_state: dict[str, object] = {"language": "en", "translations": gettext.NullTranslations()}
+_state: dict[str, object] = {"language": "en", "translations": gettext.NullTranslations(), "pinned": None}
 
 
 def set_language(language: str) -> None:
@@ -24,6 +24,26 @@ def set_language(language: str) -> None:
     code = language if language in ("zh", "en") else "en"
     _state["language"] = code
     _state["translations"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+
+
+def apply_setting(language: str) -> None:
+    """Follow the `language` setting (CLI start, app start, Settings screen), unless a language is pinned."""
+    pinned = _state["pinned"]
+    set_language(pinned if isinstance(pinned, str) else language)
+
+
+def pin_language(language: str | None) -> None:
+    """Fix the interface language whatever the settings say (tests: the existing ones read English labels
+    while the settings' default language, which also picks the interview's content, stays zh);
+    None follows the settings again."""
+    _state["pinned"] = language
+    if language is not None:
+        set_language(language)
+
+
+def reset() -> None:
+    """Back to the state at import: English source strings, nothing pinned (between tests)."""
+    _state.update(language="en", translations=gettext.NullTranslations(), pinned=None)
 
 
 def current_language() -> Language:

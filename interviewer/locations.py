@@ -30,5 +30,13 @@ def config_file() -> Path:
     return Path(explicit) if explicit else config_dir() / "config.toml"
 
 
+def existing_config_file() -> Path | None:
+    """The TOML settings file if there is one; creates no directory (for a quick look before a command)."""
+    explicit = os.environ.get("INTERVIEWER_CONFIG_FILE")
+    directory = os.environ.get("INTERVIEWER_CONFIG_DIR") or user_config_dir(APP_NAME, appauthor=False)
+    path = Path(explicit) if explicit else Path(directory) / "config.toml"
+    return path if path.is_file() else None
+
+
 def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'interviewer.sqlite3'}"

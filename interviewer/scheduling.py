@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from fsrs import Card, Rating, Scheduler, State
@@ -28,8 +28,10 @@ from interviewer.history import CardState, TopicMastery
 
 RECENT_ALPHA = 0.5
 """Weight of the newest score in a card's moving average of scores."""
-RETRIEVABILITY_WEIGHT = 0.5
-"""Mastery = w * mean retrievability + (1 - w) * mean recent score / 10."""
+MIN_GRADED_ANSWERS = 2
+"""A topic with fewer graded answers than this is `new`: one answer says too little to rate it."""
+MEMORY_HORIZON_DAYS = 7.0
+"""Mastery asks whether the answer would still be recalled this many days from now (see `card_mastery`)."""
 
 _CARD_ID = 1  # fsrs wants matching card ids on a card and its logs; ours are keyed by (profile, question)
 _RATING_SCORES = {Rating.Again: 2.0, Rating.Hard: 5.0, Rating.Good: 7.5, Rating.Easy: 9.5}
@@ -132,6 +134,25 @@ def card_state(question_id: str, snapshot: CardSnapshot) -> CardState:
     )
 
 
+def card_mastery(snapshot: CardSnapshot, now: datetime) -> float:
+    """How well one question is known, 0-1: recent score / 10 x (0.5 + 0.5 x recall in a week).
+
+    The recall term is fsrs' retrievability `MEMORY_HORIZON_DAYS` after `now`, not at `now`: right after
+    any review (a failed one included) retrievability is 1 by definition, while recall a week later follows
+    the card's stability, which a failure cuts. The recall factor stays within [0.5, 1] and the score is a
+    moving average with weight 0.5 on the newest answer, so a 0/10 answer at least halves the score and can
+    never raise the product; a higher score gives a higher rating, stability and average, so mastery never
+    falls as the score rises.
+    """
+    score = min(max(snapshot.recent_score or 0.0, 0.0), 10.0) / 10
+    return score * (0.5 + 0.5 * recall_ahead(snapshot, now))
+
+
+def recall_ahead(snapshot: CardSnapshot, now: datetime) -> float:
+    """fsrs' predicted recall `MEMORY_HORIZON_DAYS` after `now` (0-1)."""
+    return min(max(retrievability(snapshot, _utc(now) + timedelta(days=MEMORY_HORIZON_DAYS)), 0.0), 1.0)
+
+
 def rank_weak_topics(
     cards: Iterable[tuple[str, CardSnapshot]],
     topic_of: Callable[[str], str | None] | Mapping[str, str],
@@ -141,11 +162,14 @@ def rank_weak_topics(
     """Rank topics weakest first from their graded cards.
 
     For each topic with at least one graded question:
-      retrievability = mean fsrs retrievability of its cards now,
-      recent_score   = mean of the cards' moving-average scores (0-10),
-      mastery        = 0.5 * retrievability + 0.5 * recent_score / 10.
-    Lowest mastery first; ties: more due cards first, then topic name. Questions whose topic is unknown
-    (e.g. removed from the bank) are left out.
+      mastery        = mean `card_mastery` of its cards (None while the topic has fewer than
+                       `MIN_GRADED_ANSWERS` graded answers: status `new`),
+      recall_ahead   = mean predicted recall `MEMORY_HORIZON_DAYS` from now,
+      retrievability = mean fsrs retrievability now (1.0 right after any review: shown for reference only),
+      recent_score   = mean of the cards' moving-average scores (0-10).
+    Lowest mastery first (ties: more due cards, then topic name); a `new` topic is placed by the mastery
+    its few answers would give, so a first poor answer still brings its topic up for a drill, though no
+    number is shown for it. Questions whose topic is unknown (e.g. removed from the bank) are left out.
     """
     lookup = topic_of.get if isinstance(topic_of, Mapping) else topic_of
     moment = _utc(now or datetime.now(UTC))
@@ -154,21 +178,29 @@ def rank_weak_topics(
         topic = lookup(question_id)
         if topic is not None and snapshot.n_reviews > 0:
             groups.setdefault(topic, []).append(snapshot)
-    ranked = [_mastery(topic, snaps, moment) for topic, snaps in groups.items()]
-    ranked.sort(key=lambda m: (m.mastery, -m.due, m.topic))
-    return ranked[: max(n, 0)]
+    scored = [(_mean_mastery(snaps, moment), _mastery(topic, snaps, moment))
+              for topic, snaps in groups.items()]
+    scored.sort(key=lambda pair: (pair[0], -pair[1].due, pair[1].topic))
+    return [m for _, m in scored][: max(n, 0)]
+
+
+def _mean_mastery(snaps: list[CardSnapshot], now: datetime) -> float:
+    return sum(card_mastery(s, now) for s in snaps) / len(snaps)
 
 
 def _mastery(topic: str, snaps: list[CardSnapshot], now: datetime) -> TopicMastery:
+    n_graded = sum(s.n_reviews for s in snaps)
     mean_r = sum(retrievability(s, now) for s in snaps) / len(snaps)
+    mean_ahead = sum(recall_ahead(s, now) for s in snaps) / len(snaps)
     mean_score = sum(s.recent_score or 0.0 for s in snaps) / len(snaps)
-    mastery = RETRIEVABILITY_WEIGHT * mean_r + (1 - RETRIEVABILITY_WEIGHT) * mean_score / 10
+    mastery = _mean_mastery(snaps, now)
     return TopicMastery(
         topic=topic,
-        mastery=min(max(mastery, 0.0), 1.0),
+        mastery=min(max(mastery, 0.0), 1.0) if n_graded >= MIN_GRADED_ANSWERS else None,
         retrievability=min(max(mean_r, 0.0), 1.0),
+        recall_ahead=min(max(mean_ahead, 0.0), 1.0),
         recent_score=min(max(mean_score, 0.0), 10.0),
-        n_graded=sum(s.n_reviews for s in snaps),
+        n_graded=n_graded,
         n_questions=len(snaps),
         due=sum(1 for s in snaps if s.due <= now),
     )

@@ -30,6 +30,19 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield home
 
 
+@pytest.fixture(autouse=True)
+def interface_language() -> Iterator[None]:
+    """The interface in English for every test, whatever the `language` setting (default zh, which also
+    picks the interview's content): existing tests read English labels and messages. Tests of the Chinese
+    interface call `i18n.pin_language("zh")`, or `pin_language(None)` to follow the settings as the app does.
+    The i18n state is reset afterwards, so no test leaks its language into the next."""
+    from interviewer import i18n
+
+    i18n.pin_language("en")
+    yield
+    i18n.reset()
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     """The five seed documents the shipped bank is built from (../shared/seeds)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.i18n import N_, _, apply_setting
 from interviewer.terminal_text import strip_controls
 
 if TYPE_CHECKING:
@@ -32,18 +33,23 @@ def ask(
     language: Annotated[
         str | None, typer.Option("--lang", help="Language of feedback: zh or en (default: settings).")
     ] = None,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Grade only: store nothing (no session, answer, grade or "
+                                             "spaced-repetition change).")
+    ] = False,
 ) -> None:
     """Ask one question; read the answer from stdin (end with Ctrl-D); print and store the grade."""
     from interviewer.config import load_settings
     from interviewer.services.engine.api import EngineError
 
     if language not in (None, "zh", "en"):
-        fail(f"unknown language {language!r} (use zh or en)")
+        fail(_("unknown language {language!r} (use zh or en)").format(language=language))
     options = (ctx.find_root().obj or {}) if ctx else {}
     try:
         settings = load_settings(database_url=options.get("db"), profile=options.get("profile"),
                                  language=language)
-        result = asyncio.run(_run(settings, topic, question_id, seed, interactive=not as_json))
+        apply_setting(settings.language)  # --lang decides the messages' language too
+        result = asyncio.run(_run(settings, topic, question_id, seed, save=not no_save))
     except EngineError as error:
         fail(str(error))
     except Exception as error:  # settings, database unreachable, broken bank, ...
@@ -58,11 +64,19 @@ def ask(
 
 
 async def _run(settings: Any, topic: str | None, question_id: str | None, seed: int | None, *,
-               interactive: bool) -> dict[str, Any]:
+               save: bool = True) -> dict[str, Any]:
     from interviewer.history import SessionMode
     from interviewer.services.engine.factory import default_config, make_engine
 
-    engine = make_engine(settings, warm_up=None)  # one question: the grader loads when it grades
+    store: Any = None
+    if not save:
+        from interviewer.cli.unsaved_store import UnsavedStore
+        from interviewer.db.repository import open_repository
+
+        # Reads the history (which question is due) but keeps this session in memory only.
+        store = UnsavedStore(open_repository(settings.resolved_database_url))
+    # One question: the grader loads when it grades.
+    engine = make_engine(settings, warm_up=None, **({"repository": store} if store is not None else {}))
     fell_back: list[str] = []
     engine.add_listener(lambda event: _note_fallback(event, fell_back))
     config = default_config(
@@ -75,14 +89,20 @@ async def _run(settings: Any, topic: str | None, question_id: str | None, seed: 
         assert current is not None
         shown = strip_controls(f"[{current.question.topic}] {current.question.text.strip()}")
         typer.echo(shown, err=True)
-        if interactive and sys.stdin.isatty():
-            typer.echo("(type your answer; end with Ctrl-D)", err=True)
+        if sys.stdin.isatty():  # someone is typing (with or without --json): say how to finish
+            typer.echo(_("(type your answer; end with Ctrl-D)"), err=True)
         answer = read_answer()
         await engine.submit(answer, clarify=False)
         turn = engine.state.turns[-1]
     finally:
         await engine.close()
-    return _result(session_id, turn, fell_back)
+        if store is not None:
+            store.close()
+    result = _result(session_id, turn, fell_back)
+    result["saved"] = save
+    if not save:
+        result["session_id"] = None
+    return result
 
 
 def read_answer() -> str:
@@ -126,25 +146,47 @@ def fallback_note(reason: str) -> str:
     around it. Server text can carry escape sequences, so it goes through the sanitiser."""
     clean = " ".join(strip_controls(reason).split()).rstrip(".")
     if "offline grade" in clean:
-        return f"Note: {clean}."
-    return f"Note: the LLM judge failed ({clean}); this is the offline grade."
+        return _("Note: {reason}.").format(reason=clean)
+    return _("Note: the LLM judge failed ({reason}); this is the offline grade.").format(reason=clean)
+
+
+# Verdicts as the grade's JSON spells them, translated for the human output.
+VERDICT_WORDS = {"strong": N_("strong"), "adequate": N_("adequate"), "weak": N_("weak"), "wrong": N_("wrong")}
+
+
+def score_line(grade: dict[str, Any]) -> str:
+    """`Score: 6.5/10 (adequate) · graded by offline-v2`; `Not graded · offline-v2` without a score (the
+    feedback under it says why, so the line does not)."""
+    grader = strip_controls(str(grade.get("grader") or ""))
+    score = grade.get("score")
+    if score is None:
+        return _("Not graded · {grader}").format(grader=grader) if grader else _("Not graded")
+    word = VERDICT_WORDS.get(str(grade.get("verdict")))
+    verdict = f" ({_(word)})" if word else ""
+    return _("Score: {score}/10{verdict} · graded by {grader}").format(score=f"{score:.1f}", verdict=verdict,
+                                                                      grader=grader)
 
 
 def _print_human(result: dict[str, Any]) -> None:
+    """The grade on stdout, no blank line first (the question went to stderr): score line, ✓/✗ key points,
+    flags, feedback (less its own list of points, shown just above), reference, where it was stored."""
+    from interviewer.grading.feedback import without_point_lists
+
     grade = result["grade"] or {}
-    score = grade.get("score")
-    shown = "ungraded (no reference answer: grade yourself)" if score is None else f"{score:.1f}/10"
-    verdict, grader = grade.get("verdict", "ungraded"), strip_controls(str(grade.get("grader", "-")))
-    typer.echo(f"\nScore: {shown}  ({verdict}, grader {grader})")
+    typer.echo(score_line(grade))
     if result["fell_back"]:
         typer.echo(fallback_note(result["fell_back"]))
-    for title, key in (("Covered", "covered_points"), ("Missed", "missed_points")):
+    for mark, key in (("✓", "covered_points"), ("✗", "missed_points")):
         for point in result[key]:
-            typer.echo(f"  {title}: {strip_controls(point)}")
+            typer.echo(f"  {mark} {strip_controls(point)}")
     if grade.get("flags"):
-        typer.echo(f"Flags: {strip_controls(', '.join(grade['flags']))}")
-    if grade.get("feedback"):
-        typer.echo(f"\n{strip_controls(grade['feedback'])}")
+        typer.echo(_("Flags: {flags}").format(flags=strip_controls(", ".join(grade["flags"]))))
+    feedback = without_point_lists(strip_controls(str(grade.get("feedback") or "")))
+    if feedback:
+        typer.echo(f"\n{feedback}")
     if result["reference"]:
-        typer.echo(f"\nReference answer:\n{strip_controls(result['reference']).strip()}")
-    typer.echo(f"\n(recorded in session {result['session_id']})")
+        typer.echo("\n" + _("Reference answer:") + f"\n{strip_controls(result['reference']).strip()}")
+    if result.get("saved", True):
+        typer.echo("\n" + _("(recorded in session {id})").format(id=result["session_id"]))
+    else:
+        typer.echo("\n" + _("(not saved: --no-save)"))

@@ -14,6 +14,7 @@ import typer
 from interviewer.cli.bank_group import BankOption, JsonOption, _load, app, print_json
 from interviewer.cli.common import fail
 from interviewer.files import write_text
+from interviewer.i18n import _
 from interviewer.terminal_text import one_line
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def lint(
         typer.echo(one_line(str(finding)))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    summary = _("{errors} error(s), {warnings} warning(s)").format(errors=errors, warnings=warnings)
+    typer.echo(summary, err=True)
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
@@ -58,7 +60,7 @@ def diff(
     directory = Path(bank_dir) if bank_dir is not None and Path(bank_dir).is_dir() else DATA_DIR
     if update:
         path = curation.write_lock(directory, curation.lock_data(raw, curated))
-        typer.echo(f"wrote {path} ({len(raw.questions)} raw items)")
+        typer.echo(_("wrote {path} ({n} raw items)").format(path=path, n=len(raw.questions)))
         return
     rows = curation.diff(raw, curated, curation.read_lock(directory))
     pending = [r for r in rows if r.change in ("new", "changed", "uncurated")]
@@ -93,19 +95,20 @@ def draft(
 
     bank = _load(bank_dir)
     if topic is not None and topic not in {t.slug for t in bank.topics}:
-        fail(f"unknown topic {topic!r}")
+        fail(_("unknown topic {topic!r}").format(topic=topic))
     try:
         chosen = pick(bank.questions, ids or [], topic)
     except KeyError as err:
         fail(str(err.args[0]))
     if not chosen:
-        fail("nothing to draft: every chosen question already has a reviewed reference")
+        fail(_("nothing to draft: every chosen question already has a reviewed reference"))
     topics = {q.topic for q in chosen}
     if len(topics) > 1:
-        fail(f"a drafts file holds one topic; these questions span {', '.join(sorted(topics))}: use --topic")
+        fail(_("a drafts file holds one topic; these questions span {topics}: use --topic")
+             .format(topics=", ".join(sorted(topics))))
     client = make_llm_client(load_settings().llm)
     if client is None:
-        fail("bank draft needs an LLM: set INTERVIEWER_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+        fail(_("bank draft needs an LLM: set INTERVIEWER_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)"))
 
     async def run() -> list[Question]:
         drafts: list[Question] = []
@@ -122,13 +125,13 @@ def draft(
 
     drafts = asyncio.run(run())
     if not drafts:
-        fail("no draft was written: every request failed")
+        fail(_("no draft was written: every request failed"))
     try:
         write_text(out, dump_yaml(draft_file_data(bank.topic(chosen[0].topic), drafts)))
     except OSError as err:
-        fail(f"cannot write {out}: {err.strerror or err}")
-    typer.echo(f"wrote {len(drafts)} draft(s) to {out}: review every claim, then `interviewer bank accept ID "
-               f"--draft {out} --bank DIR`")
+        fail(_("cannot write {path}: {reason}").format(path=out, reason=err.strerror or err))
+    typer.echo(_("wrote {n} draft(s) to {path}: review every claim, then `interviewer bank accept ID "
+                 "--draft {path} --bank DIR`").format(n=len(drafts), path=out))
 
 
 @app.command("accept")
@@ -147,4 +150,4 @@ def accept(
         written = accept_drafts(ids, draft_file, bank_dir)
     except (BankError, KeyError, ValueError, OSError) as err:
         fail(one_line(str(err.args[0]) if isinstance(err, KeyError) else str(err)))
-    typer.echo(f"accepted {len(ids)} question(s) into {written}")
+    typer.echo(_("accepted {n} question(s) into {path}").format(n=len(ids), path=written))

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.i18n import _
 
 
 def bench(
@@ -56,9 +57,9 @@ def bench(
     try:
         llm = LLMSettings.model_validate({**settings.llm.model_dump(), **updates})
     except ValueError as error:
-        fail(f"invalid option: {error}")
+        fail(_("invalid option: {reason}").format(reason=error))
     if not llm.base_url:
-        fail("no endpoint: pass --base-url or set INTERVIEWER_LLM__BASE_URL")
+        fail(_("no endpoint: pass --base-url or set INTERVIEWER_LLM__BASE_URL"))
     options = BenchOptions(llm=llm, concurrency=concurrency, sessions=sessions, questions=questions,
                            follow_ups=follow_ups, seed=seed, language=settings.language, replay=replay,
                            processes=processes)

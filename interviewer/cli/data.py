@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.i18n import N_, _
 from interviewer.terminal_text import one_line
 
 if TYPE_CHECKING:
@@ -62,8 +63,9 @@ def export(
         try:
             counts = repo.export_json(file)
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}")
-    typer.echo(f"exported {_describe(counts)} to {file}", err=str(file) == "-")  # keep stdout pure JSON
+            fail(_("cannot write {path}: {reason}").format(path=file, reason=exc.strerror or exc))
+    message = _("exported {counts} to {path}").format(counts=_describe(counts), path=file)
+    typer.echo(message, err=str(file) == "-")  # keep stdout pure JSON
 
 
 @app.command("import")
@@ -77,7 +79,7 @@ def import_(
     """Add the history in FILE to this database (records already present are skipped)."""
     with _repository(ctx) as repo:
         counts = repo.import_json(file, max_bytes=max_mb * 1024 * 1024)
-    typer.echo(f"imported {_describe(counts)} from {file}")
+    typer.echo(_("imported {counts} from {path}").format(counts=_describe(counts), path=file))
 
 
 def weak(
@@ -89,40 +91,52 @@ def weak(
     ] = None,
 ) -> None:
     """Print your weakest topics (low recent scores, answers you are likely to have forgotten)."""
+    from interviewer.scheduling import MIN_GRADED_ANSWERS
     from question_bank import BankError, load_bank
 
     profile = _settings(ctx).profile
     try:
         bank = load_bank(bank_path)
     except BankError as exc:
-        fail(f"cannot load the question bank: {exc}")
+        fail(_("cannot load the question bank: {reason}").format(reason=exc))
     # Graded questions that are no longer in the bank have no topic and drop out of the ranking.
     topic_of = {question.id: question.topic for question in bank.questions}
     with _repository(ctx) as repo:
         ranked = repo.weakest_topics(profile, n, topic_of)
     names = {t.slug: t.name for t in bank.topics}
-    rows = [{**m.model_dump(), "name": names.get(m.topic, m.topic)} for m in ranked]
+    # `status` says whether `mastery` is a number yet (`new`: fewer graded answers than `min_graded`).
+    rows = [{**m.model_dump(), "status": m.status, "min_graded": MIN_GRADED_ANSWERS,
+             "name": names.get(m.topic, m.topic)} for m in ranked]
     if as_json:
         print_json({"profile": profile, "topics": rows})
     elif not rows:
-        typer.echo(f"No graded answers yet for profile {profile!r}: answer some questions first.")
+        typer.echo(_("No graded answers yet for profile {profile!r}: answer some questions first.")
+                   .format(profile=profile))
     else:
         _print_table(profile, rows)
 
 
 def _print_table(profile: str, rows: list[dict[str, Any]]) -> None:
-    typer.echo(
-        f"Weakest topics for profile {profile!r} "
-        "(mastery = 0.5 x recall probability + 0.5 x recent score / 10):"
-    )
+    from interviewer.scheduling import MEMORY_HORIZON_DAYS, MIN_GRADED_ANSWERS
+
+    typer.echo(_("Weakest topics for profile {profile!r} (mastery = recent score / 10 x (0.5 + 0.5 x recall "
+                 "in {days:g} days); `new` = fewer than {n} graded answers):").format(
+        profile=profile, days=MEMORY_HORIZON_DAYS, n=MIN_GRADED_ANSWERS))
     width = max(len(r["topic"]) for r in rows)
-    typer.echo(f"{'topic':<{width}}  mastery  recall  recent  graded  due  name")
+    typer.echo(f"{'topic':<{width}}  mastery  recall@{MEMORY_HORIZON_DAYS:g}d  recent  graded  due  name")
     for r in rows:
+        mastery = "    new" if r["mastery"] is None else f"{r['mastery']:7.2f}"
         typer.echo(
-            f"{r['topic']:<{width}}  {r['mastery']:7.2f}  {r['retrievability']:6.2f}  "
+            f"{r['topic']:<{width}}  {mastery}  {r['recall_ahead']:9.2f}  "
             f"{r['recent_score']:6.1f}  {r['n_graded']:6d}  {r['due']:3d}  {one_line(r['name'])}"
         )
 
 
+# What an export or import counts (the keys of its counts), in words.
+COUNTED = {"profiles": N_("{n} profiles"), "sessions": N_("{n} sessions"), "turns": N_("{n} turns"),
+           "grades": N_("{n} grades"), "reference_flags": N_("{n} reference flags")}
+
+
 def _describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in counts.items())
+    return ", ".join(_(COUNTED[key]).format(n=value) if key in COUNTED else f"{value} {key.replace('_', ' ')}"
+                     for key, value in counts.items())

@@ -13,6 +13,8 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from interviewer.i18n import _
+
 if TYPE_CHECKING:
     from typer._click.core import Context  # the Context TyperGroup.invoke is typed with
 
@@ -29,14 +31,17 @@ def error_line(exc: BaseException) -> str | None:
     if isinstance(exc, SettingsError | StorageError):
         text = str(exc)
     elif isinstance(exc, SQLAlchemyError):
-        text = f"database error: {first_line(exc)}"
+        text = _("database error: {reason}").format(reason=first_line(exc))
     elif isinstance(exc, OSError):
-        where = f" {exc.filename}" if exc.filename else ""
-        text = f"cannot access{where}: {exc.strerror or type(exc).__name__}"
+        reason = exc.strerror or type(exc).__name__
+        if exc.filename:
+            text = _("cannot access {path}: {reason}").format(path=exc.filename, reason=reason)
+        else:
+            text = _("cannot access: {reason}").format(reason=reason)
     elif isinstance(exc, RecursionError):
-        text = "input nested too deeply"
+        text = _("input nested too deeply")
     elif isinstance(exc, MemoryError):
-        text = "out of memory (input too large)"
+        text = _("out of memory (input too large)")
     else:
         return None
     return redact_text(" ".join(text.split()) or type(exc).__name__)

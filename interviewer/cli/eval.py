@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from interviewer.cli.common import fail, print_json
+from interviewer.i18n import _
 
 if TYPE_CHECKING:
     from interviewer.grading.base import Grader
@@ -39,15 +40,15 @@ def eval_command(
     from question_bank import BankError, load_bank
 
     if grader not in ("offline", "llm"):
-        fail(f"unknown grader {grader!r}: use offline or llm")
+        fail(_("unknown grader {grader!r}: use offline or llm").format(grader=grader))
     if not data.is_file():
-        fail(f"{data}: no such file")
+        fail(_("{path}: no such file").format(path=data))
     try:
         rows = evaluation.load_rows(data, limit, split)
     except evaluation.EvalDataError as exc:
         fail(str(exc))
     if not rows:
-        fail(f"{data}: no rows in split {split!r}")
+        fail(_("{path}: no rows in split {split!r}").format(path=data, split=split))
     bank = None
     if any(r.question_id for r in rows):
         try:
@@ -74,11 +75,11 @@ def _llm_judge(examples: int | None) -> Grader:
 
     settings = load_settings()
     if not settings.llm.configured:
-        fail("--grader llm needs an endpoint: set INTERVIEWER_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+        fail(_("--grader llm needs an endpoint: set INTERVIEWER_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)"))
     try:
         from interviewer.grading.llm_judge import make_llm_judge
     except ImportError as exc:
-        fail(f"the LLM judge is not available in this build ({exc})")
+        fail(_("the LLM judge is not available in this build ({reason})").format(reason=exc))
     return make_llm_judge(settings, examples=examples, evaluating=True)
 
 

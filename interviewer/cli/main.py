@@ -48,10 +48,19 @@ def main(
 ) -> None:
     """Open the interview app when no command is given."""
     ctx.obj = {"db": db, "profile": profile}
+    _interface_language(db, profile)
     if ctx.invoked_subcommand is None:
         from interviewer.cli.tui import open_app
 
         open_app(db=db, profile=profile)
+
+
+def _interface_language(db: str | None, profile: str | None) -> None:
+    """Messages in the `language` setting's language (see `tui.interface_language`)."""
+    from interviewer.cli.tui import interface_language
+    from interviewer.i18n import apply_setting
+
+    apply_setting(interface_language(db, profile))
 
 
 def _register() -> None:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from interviewer.cli.common import fail
+from interviewer.i18n import _
 from interviewer.services.serving import vllm_flags as vf
 
 
@@ -53,13 +54,14 @@ def serve(
     except service.ServeError as exc:
         fail(str(exc))
     if not service.port_is_free(port):
-        fail(f"port {port} on 127.0.0.1 is in use: pick another with --port")
+        fail(_("port {port} on 127.0.0.1 is in use: pick another with --port").format(port=port))
     flags = vf.ServerFlags(api_key=api_key or secrets.token_urlsafe(24), model=model,
                            served_model_name=served_name, max_model_len=max_model_len,
                            gpu_memory_utilization=gpu_memory)
     options = service.ServeOptions(flags=flags, python=python, port=port, device=device, dtype=dtype,
                                    startup_timeout_s=timeout_s, log_path=log_file or data_dir() / "vllm.log")
-    typer.echo(f"starting vLLM on {device.upper()} ({python}); log: {options.log_path}", err=True)
+    typer.echo(_("starting vLLM on {device} ({python}); log: {log}").format(
+        device=device.upper(), python=python, log=options.log_path), err=True)
     server = service.start(options)
     _stop_on_signals()
     try:
@@ -70,15 +72,16 @@ def serve(
     except KeyboardInterrupt:
         server.stop()
         raise typer.Exit(130) from None
-    typer.echo(f"vLLM ready at {options.base_url} in {took:.0f}s (model {model} as {served_name})", err=True)
+    typer.echo(_("vLLM ready at {url} in {seconds}s (model {model} as {name})").format(
+        url=options.base_url, seconds=f"{took:.0f}", model=model, name=served_name), err=True)
     _hand_over(options.settings(), write_config, config_file())
     try:
         code = server.process.wait()
     except KeyboardInterrupt:
-        typer.echo("stopping vLLM ...", err=True)
+        typer.echo(_("stopping vLLM ..."), err=True)
         server.stop()
         return
-    fail(f"vLLM exited with code {code} (log: {options.log_path})")
+    fail(_("vLLM exited with code {code} (log: {log})").format(code=code, log=options.log_path))
 
 
 def _hand_over(settings: dict[str, str], write: bool, path: Path) -> None:
@@ -90,10 +93,10 @@ def _hand_over(settings: dict[str, str], write: bool, path: Path) -> None:
             write_llm_settings(path, settings)
         except ConfigWriteError as exc:
             fail(str(exc))
-        typer.echo(f"wrote [llm] base_url, api_key, model to {path}", err=True)
+        typer.echo(_("wrote [llm] base_url, api_key, model to {path}").format(path=path), err=True)
     for key, value in settings.items():
         typer.echo(f"export {key}={_quote(value)}")
-    typer.echo("ready: run `interviewer doctor`, then `interviewer`; Ctrl+C stops the server", err=True)
+    typer.echo(_("ready: run `interviewer doctor`, then `interviewer`; Ctrl+C stops the server"), err=True)
 
 
 def _quote(value: str) -> str:

@@ -5,7 +5,7 @@ Use `open_repository(url)`; it returns `interviewer.history` records, never ORM 
 
 from __future__ import annotations
 
-from interviewer.db.engine import DatabaseURLError, make_engine
+from interviewer.db.engine import DatabaseURLError, make_sql_engine
 from interviewer.db.migrate import upgrade_to_head
 from interviewer.db.repository import Repository, open_repository, resolve_database_url
 from interviewer.db.store import RecordNotFound, StorageError
@@ -15,7 +15,7 @@ __all__ = [
     "RecordNotFound",
     "Repository",
     "StorageError",
-    "make_engine",
+    "make_sql_engine",
     "open_repository",
     "resolve_database_url",
     "upgrade_to_head",

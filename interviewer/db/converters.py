@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from interviewer.db.tables import CardRow, GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
+from interviewer.db.tables import (
+    CardRow,
+    ClarificationRow,
+    GradeRow,
+    ProfileRow,
+    ReferenceFlagRow,
+    SessionRow,
+    TurnRow,
+)
 from interviewer.domain import Grade, Verdict
 from interviewer.history import (
+    AnswerStatus,
+    ClarificationRecord,
     GradeRecord,
     Profile,
     ReferenceFlag,
@@ -36,7 +46,13 @@ def session(row: SessionRow, profile_name: str) -> SessionRecord:
     )
 
 
-def turn(row: TurnRow, grades: Iterable[GradeRecord] = ()) -> TurnRecord:
+def clarification(row: ClarificationRow) -> ClarificationRecord:
+    return ClarificationRecord(id=row.id, turn_id=row.turn_id, question=row.question, reply=row.reply,
+                               asked_at=row.asked_at)
+
+
+def turn(row: TurnRow, grades: Iterable[GradeRecord] = (),
+         clarifications: Iterable[ClarificationRecord] = ()) -> TurnRecord:
     return TurnRecord(
         id=row.id,
         session_id=row.session_id,
@@ -49,9 +65,11 @@ def turn(row: TurnRow, grades: Iterable[GradeRecord] = ()) -> TurnRecord:
         draft_saved_at=row.draft_saved_at,
         submitted_at=row.submitted_at,
         time_spent_s=row.time_spent_s,
+        status=AnswerStatus(row.status),
         ordinal=row.ordinal,
         created_at=row.created_at,
         grades=tuple(grades),
+        clarifications=tuple(clarifications),
     )
 
 

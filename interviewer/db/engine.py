@@ -41,7 +41,7 @@ def redact_text(text: str) -> str:
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
 
 
-def make_engine(url: str) -> Engine:
+def make_sql_engine(url: str) -> Engine:
     """Build an engine for any SQLAlchemy URL; `postgresql://` URLs use psycopg 3."""
     try:
         parsed = make_url(url)

@@ -18,7 +18,7 @@ from fsrs import Rating
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from interviewer.db.engine import DatabaseURLError, make_engine, redact_text, redact_url
+from interviewer.db.engine import DatabaseURLError, make_sql_engine, redact_text, redact_url
 from interviewer.db.grades import GradeRows, TopicOf
 from interviewer.db.migrate import upgrade_to_head
 from interviewer.db.sessions import SessionRows
@@ -27,6 +27,7 @@ from interviewer.db.transfer import Transfer
 from interviewer.db.transfer_checks import DEFAULT_MAX_BYTES
 from interviewer.domain import Grade
 from interviewer.history import (
+    AnswerStatus,
     CardState,
     GradeRecord,
     Profile,
@@ -42,7 +43,8 @@ class Repository:
     """All storage operations. Build it with `open_repository()`; share one per process.
 
     Profiles: get_or_create_profile, list_profiles.
-    Sessions: start_session, finish_session, abandon_session, get_session, list_sessions, unfinished_session.
+    Sessions: start_session, finish_session, abandon_session, delete_session, get_session, list_sessions,
+    unfinished_session.
     Turns: add_turn, save_draft, submit_answer, get_turn, turns_for_session.
     Grades and scheduling: record_grade, record_self_grade, card, cards, due_questions, weakest_topics,
     rebuild_cards. Reference flags: flag_reference, flagged_references.
@@ -87,9 +89,19 @@ class Repository:
         """Mark a session abandoned; its answers and grades stay."""
         return self._sessions.abandon_session(session_id, ended_at)
 
+    def delete_session(self, session_id: str) -> dict[str, int]:
+        """Delete a session, its turns and grades, and rebuild the spaced-repetition cards of the questions
+        it graded from the history left; one transaction. Raises RecordNotFound for an unknown id."""
+        return self._sessions.delete_session(session_id, self._grades.reschedule)
+
     def get_session(self, session_id: str) -> SessionRecord:
         """One session; raises RecordNotFound for an unknown id."""
         return self._sessions.get_session(session_id)
+
+    def add_clarification(self, session_id: str, turn_id: str, question: str, reply: str,
+                          asked_at: datetime | None = None) -> None:
+        """Keep a clarifying question and its reply with the session (see `SessionRows.add_clarification`)."""
+        self._sessions.add_clarification(session_id, turn_id, question, reply, asked_at)
 
     def list_sessions(self, profile: str, limit: int | None = None) -> list[SessionRecord]:
         """A profile's sessions, newest first."""
@@ -122,9 +134,10 @@ class Repository:
         answer: str,
         time_spent_s: float | None = None,
         submitted_at: datetime | None = None,
+        status: AnswerStatus = AnswerStatus.ANSWERED,
     ) -> TurnRecord:
-        """Store the final answer; committed before this returns. The draft is cleared."""
-        return self._sessions.submit_answer(turn_id, answer, time_spent_s, submitted_at)
+        """Store the final answer and how it ended; committed before this returns. The draft is cleared."""
+        return self._sessions.submit_answer(turn_id, answer, time_spent_s, submitted_at, status)
 
     def get_turn(self, turn_id: str) -> TurnRecord:
         """One turn with its grades."""
@@ -215,7 +228,7 @@ def open_repository(url: str | None = None, *, migrate: bool = True) -> Reposito
     resolved = resolve_database_url(url)
     engine = None
     try:
-        engine = make_engine(resolved)
+        engine = make_sql_engine(resolved)
         if migrate:
             upgrade_to_head(engine)
     except Exception as exc:

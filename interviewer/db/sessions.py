@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from interviewer.db import converters
 from interviewer.db.store import RecordNotFound, StorageError, StoreBase, new_id
-from interviewer.db.tables import GradeRow, ProfileRow, SessionRow, TurnRow, utcnow
-from interviewer.history import GradeRecord, Profile, SessionMode, SessionRecord, SessionState, TurnRecord
+from interviewer.db.tables import ClarificationRow, GradeRow, ProfileRow, SessionRow, TurnRow, utcnow
+from interviewer.history import (
+    AnswerStatus,
+    ClarificationRecord,
+    GradeRecord,
+    Profile,
+    SessionMode,
+    SessionRecord,
+    SessionState,
+    TurnRecord,
+)
+
+Reschedule = Callable[[Session, int, str], int]
+"""Replays one (profile id, question id) card inside a transaction; 1 if a card is left (`GradeRows`)."""
 
 
 class SessionRows(StoreBase):
@@ -149,11 +161,15 @@ class SessionRows(StoreBase):
         answer: str,
         time_spent_s: float | None = None,
         submitted_at: datetime | None = None,
+        status: AnswerStatus = AnswerStatus.ANSWERED,
     ) -> TurnRecord:
-        """Store the final answer; committed before this returns. The draft is cleared."""
+        """Store the final answer and how it ended; committed before this returns. The draft is cleared."""
+        if status is AnswerStatus.PENDING:
+            raise StorageError("a submitted answer cannot be pending")
         with self._write() as session:
             row = self._get(session, TurnRow, turn_id, "turn")
             row.answer = answer
+            row.status = AnswerStatus(status).value
             row.submitted_at = submitted_at or utcnow()
             row.time_spent_s = time_spent_s
             row.draft = None
@@ -164,7 +180,8 @@ class SessionRows(StoreBase):
         """One turn with its grades."""
         with self._read() as session:
             row = self._get(session, TurnRow, turn_id, "turn")
-            return converters.turn(row, self._grades_by_turn(session, [row.id]).get(row.id, ()))
+            return converters.turn(row, self._grades_by_turn(session, [row.id]).get(row.id, ()),
+                                   self._clarifications_by_turn(session, [row.id]).get(row.id, ()))
 
     def turns_for_session(self, session_id: str) -> list[TurnRecord]:
         """The transcript: every turn in the order asked, each with its grades (oldest first)."""
@@ -173,8 +190,46 @@ class SessionRows(StoreBase):
             rows = session.exec(
                 select(TurnRow).where(TurnRow.session_id == session_id).order_by(col(TurnRow.ordinal))
             ).all()
-            grades = self._grades_by_turn(session, [row.id for row in rows])
-            return [converters.turn(row, grades.get(row.id, ())) for row in rows]
+            ids = [row.id for row in rows]
+            grades, asked = self._grades_by_turn(session, ids), self._clarifications_by_turn(session, ids)
+            return [converters.turn(row, grades.get(row.id, ()), asked.get(row.id, ())) for row in rows]
+
+    def delete_session(self, session_id: str, reschedule: Reschedule) -> dict[str, int]:
+        """Delete a session with its turns and grades, then replay the cards of the questions it graded from
+        the grades left (`reschedule(session, profile_id, question_id)`), all in one transaction: a failure
+        leaves everything as it was. Returns how many sessions, turns and grades went, and for how many
+        questions the card was replayed (or removed, when none of their answers is left)."""
+        with self._write() as session:
+            owner = self._get(session, SessionRow, session_id, "session")
+            # PostgreSQL: the same per-profile lock as grading, so no grade lands on a card being replayed.
+            session.exec(select(ProfileRow.id).where(ProfileRow.id == owner.profile_id).with_for_update())
+            in_session = col(TurnRow.session_id) == session_id
+            turn_ids = list(session.exec(select(TurnRow.id).where(in_session)).all())
+            of_turns = col(GradeRow.turn_id).in_(turn_ids)
+            graded = select(GradeRow.profile_id, GradeRow.question_id).where(of_turns)
+            keys = sorted(set(session.exec(graded).all()))
+            n_grades = len(session.exec(select(GradeRow.id).where(of_turns)).all())
+            session.exec(delete(GradeRow).where(of_turns))
+            session.exec(delete(ClarificationRow).where(col(ClarificationRow.turn_id).in_(turn_ids)))
+            # Follow-ups point at their main turn: unlink them first so one DELETE works in any order.
+            session.exec(update(TurnRow).where(in_session).values(parent_turn_id=None))
+            session.exec(delete(TurnRow).where(in_session))
+            session.delete(owner)
+            session.flush()
+            for profile_id, question_id in keys:
+                reschedule(session, profile_id, question_id)
+            return {"sessions": 1, "turns": len(turn_ids), "grades": n_grades, "cards_updated": len(keys)}
+
+    def add_clarification(self, session_id: str, turn_id: str, question: str, reply: str,
+                          asked_at: datetime | None = None) -> None:
+        """Keep a clarifying question asked while answering `turn_id` and the interviewer's reply, so
+        transcripts and exports can show them."""
+        with self._write() as session:
+            turn = self._get(session, TurnRow, turn_id, "turn")
+            if turn.session_id != session_id:
+                raise StorageError(f"turn {turn_id} is not part of session {session_id}")
+            session.add(ClarificationRow(id=new_id(), turn_id=turn_id, question=question, reply=reply,
+                                         asked_at=asked_at or utcnow()))
 
     def _end_session(self, session_id: str, state: SessionState, ended_at: datetime | None) -> SessionRecord:
         with self._write() as session:
@@ -190,6 +245,17 @@ class SessionRows(StoreBase):
         if row is None:
             raise RecordNotFound(f"no profile with id {profile_id}")
         return row.name
+
+    @staticmethod
+    def _clarifications_by_turn(session: Session,
+                                turn_ids: list[str]) -> dict[str, list[ClarificationRecord]]:
+        found: dict[str, list[ClarificationRecord]] = defaultdict(list)
+        if turn_ids:
+            query = (select(ClarificationRow).where(col(ClarificationRow.turn_id).in_(turn_ids))
+                     .order_by(col(ClarificationRow.asked_at), col(ClarificationRow.id)))
+            for row in session.exec(query).all():
+                found[row.turn_id].append(converters.clarification(row))
+        return found
 
     @staticmethod
     def _grades_by_turn(session: Session, turn_ids: list[str]) -> dict[str, list[GradeRecord]]:

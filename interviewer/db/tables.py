@@ -88,6 +88,8 @@ class TurnRow(SQLModel, table=True):
     draft_saved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     time_spent_s: float | None = None
+    status: str = Field(default="pending", max_length=16, sa_column_kwargs={"server_default": "pending"})
+    """An `interviewer.history.AnswerStatus` word (added by migration 0003)."""
     ordinal: int
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -115,6 +117,18 @@ class GradeRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     rating: int | None = None
     """An explicit self rating (1-4) when the user rated Again/Hard/Good/Easy instead of giving a score."""
+
+
+class ClarificationRow(SQLModel, table=True):
+    """A clarifying question the candidate asked while answering a turn, and the reply (migration 0003)."""
+
+    __tablename__ = "clarification"
+
+    id: str = Field(primary_key=True, max_length=32)
+    turn_id: str = _fk("turn.id", index=True, max_length=32)
+    question: str = Field(sa_type=Text)
+    reply: str = Field(sa_type=Text)
+    asked_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class CardRow(SQLModel, table=True):

@@ -17,7 +17,14 @@ from sqlmodel import Session, col, select
 from interviewer.db import converters
 from interviewer.db.grades import GradeRows
 from interviewer.db.store import StorageError, StoreBase
-from interviewer.db.tables import GradeRow, ProfileRow, ReferenceFlagRow, SessionRow, TurnRow
+from interviewer.db.tables import (
+    ClarificationRow,
+    GradeRow,
+    ProfileRow,
+    ReferenceFlagRow,
+    SessionRow,
+    TurnRow,
+)
 from interviewer.db.transfer_checks import (
     DEFAULT_MAX_BYTES,
     FORMAT,
@@ -29,7 +36,14 @@ from interviewer.db.transfer_checks import (
     read_export,
 )
 from interviewer.files import write_text
-from interviewer.history import GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
+from interviewer.history import (
+    ClarificationRecord,
+    GradeRecord,
+    Profile,
+    ReferenceFlag,
+    SessionRecord,
+    TurnRecord,
+)
 
 
 class Transfer(StoreBase):
@@ -51,6 +65,11 @@ class Transfer(StoreBase):
                 select(SessionRow).order_by(col(SessionRow.started_at), col(SessionRow.id))
             )
             turns = session.exec(select(TurnRow).order_by(col(TurnRow.session_id), col(TurnRow.ordinal)))
+            asked: dict[str, list[ClarificationRecord]] = {}
+            query = select(ClarificationRow).order_by(col(ClarificationRow.asked_at),
+                                                      col(ClarificationRow.id))
+            for row in session.exec(query):
+                asked.setdefault(row.turn_id, []).append(converters.clarification(row))
             grades = session.exec(select(GradeRow).order_by(col(GradeRow.created_at), col(GradeRow.id)))
             flags = session.exec(select(ReferenceFlagRow).order_by(col(ReferenceFlagRow.id)))
             return {
@@ -61,7 +80,8 @@ class Transfer(StoreBase):
                 "sessions": [
                     converters.session(r, names[r.profile_id]).model_dump(mode="json") for r in sessions
                 ],
-                "turns": [converters.turn(r).model_dump(mode="json", exclude={"grades"}) for r in turns],
+                "turns": [converters.turn(r, clarifications=asked.get(r.id, ())).model_dump(
+                    mode="json", exclude={"grades"}) for r in turns],
                 "grades": [_grade_data(r) for r in grades],
                 "reference_flags": [
                     converters.reference_flag(
@@ -190,7 +210,10 @@ class _Importer:
         parents -= self._existing(TurnRow, sorted(parents))
         if parents:
             raise StorageError(f"a turn refers to unknown parent turn {min(parents)}")
-        return self._insert(TurnRow, [r.model_dump(exclude={"grades"}) for r in fresh])
+        added = self._insert(TurnRow, [r.model_dump(exclude={"grades", "clarifications"}) for r in fresh])
+        asked = [{**c.model_dump(), "turn_id": r.id} for r in fresh for c in r.clarifications]
+        self._insert(ClarificationRow, asked)
+        return added
 
     def _grades(self, records: list[tuple[GradeRecord, int | None]]) -> tuple[int, set[tuple[int, str]]]:
         known = self._existing(GradeRow, [g.id for g, _ in records])

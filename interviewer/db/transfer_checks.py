@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from interviewer.db.legacy_status import LEGACY_SELF_GRADER, legacy_status, per_question_limit
 from interviewer.db.store import StorageError
-from interviewer.history import GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
+from interviewer.history import AnswerStatus, GradeRecord, Profile, ReferenceFlag, SessionRecord, TurnRecord
 
 FORMAT = "interviewer-export"
 VERSION = 1
@@ -115,6 +116,7 @@ def parse(data: Any) -> Parsed:
     turns = _each(data, "turns", TurnRecord.model_validate)
     grades = _each(data, "grades", _grade)
     flags = _each(data, "reference_flags", lambda item: ReferenceFlag.model_validate({"id": 0, **item}))
+    turns = _with_legacy_status(data, turns, sessions, grades)
     return (
         _unique(profiles, lambda p: p.name.strip()),
         _unique(sessions, lambda s: s.id),
@@ -122,6 +124,27 @@ def parse(data: Any) -> Parsed:
         _unique(grades, lambda g: g[0].id),
         _unique(flags, flag_key),
     )
+
+
+def _with_legacy_status(data: dict[str, Any], turns: list[TurnRecord], sessions: list[SessionRecord],
+                        grades: list[tuple[GradeRecord, int | None]]) -> list[TurnRecord]:
+    """Files exported before turns had a status: derive it the way migration 0003 does."""
+    unmarked = {item.get("id") for item in data.get("turns", [])
+                if isinstance(item, dict) and "status" not in item}
+    if not unmarked:
+        return turns
+    limits = {s.id: per_question_limit(s.settings) for s in sessions}
+    model_grades: dict[str, list[tuple[str, str | None]]] = {}
+    for grade, _ in sorted(grades, key=lambda g: (as_utc(g[0].created_at), g[0].id)):
+        if grade.grade.grader != LEGACY_SELF_GRADER:
+            model_grades.setdefault(grade.turn_id, []).append((grade.grade.grader, grade.grade.note))
+    return [
+        turn.model_copy(update={"status": AnswerStatus(legacy_status(
+            submitted=turn.submitted, answer=turn.answer, is_follow_up=turn.is_follow_up,
+            model_grades=model_grades.get(turn.id, ()), time_spent_s=turn.time_spent_s,
+            per_question_s=limits.get(turn.session_id)))}) if turn.id in unmarked else turn
+        for turn in turns
+    ]
 
 
 def flag_key(flag: ReferenceFlag) -> tuple[str, str, datetime]:

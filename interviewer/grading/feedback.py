@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from interviewer.domain import Language
@@ -118,3 +119,19 @@ def _en(f: FeedbackFacts) -> str:
     else:
         parts.append("Pointer: add a concrete example or a trade-off to make the answer convincing.")
     return " ".join(parts)
+
+
+# The sentences of `_zh`/`_en` that list covered or missed points (quoted points may hold any punctuation
+# but the closing quote).
+_POINT_LIST = re.compile(
+    r"(?:答到了|遗漏)：(?:“[^”]*”、?)+(?:等 \d+ 点)?。"
+    r"|没有覆盖参考答案中的要点。"
+    r"|(?:Covered|Missing): (?:“[^”]*”(?:, )?)+(?: and \d+ more)?\.\s*"
+    r"|None of the reference's key points were covered\.\s*"
+)
+
+
+def without_point_lists(feedback: str) -> str:
+    """The feedback less its covered/missed sentences: where the key points are shown one by one (grade
+    card, exports) those lists repeat them, and after a follow-up they describe the first answer only."""
+    return _POINT_LIST.sub("", feedback).strip()

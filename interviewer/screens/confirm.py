@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from interviewer.i18n import _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (yes / `y` / Enter on the yes button) or False (no / `n` / Escape)."""
@@ -18,11 +20,11 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", title: str = "") -> None:
+    def __init__(self, question: str, yes: str = "", no: str = "", title: str = "") -> None:
         super().__init__()
         self.question = question
-        self.yes_label = yes
-        self.no_label = no
+        self.yes_label = yes or _("Yes")
+        self.no_label = no or _("No")
         self.title_text = title
 
     def compose(self) -> ComposeResult:

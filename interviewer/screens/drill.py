@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList
 
+from interviewer.i18n import N_, _
 from interviewer.screens.host import host
 from interviewer.services.engine.api import SessionConfig, SessionMode
 from interviewer.services.ui.models import TopicMasteryView
@@ -18,7 +19,7 @@ PRESELECT = 3  # the weakest topics are ticked by default
 
 
 class DrillScreen(Screen[None]):
-    HELP_TITLE = "Drill"
+    HELP_TITLE = N_("Drill")
     BINDINGS = [
         Binding("ctrl+s,d", "start", "Start drill", priority=False),
         Binding("escape", "back", "Back"),
@@ -32,9 +33,9 @@ class DrillScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="drill-body"):
-            yield Label("Weakest topics first (mastery, questions due)", classes="section-title")
+            yield Label(_("Weakest topics first (mastery, questions due)"), classes="section-title")
             yield MasteryBars(id="mastery")
-            yield Label("Drill on (Space toggles, d or Ctrl+S starts):", classes="section-title")
+            yield Label(_("Drill on (Space toggles, d or Ctrl+S starts):"), classes="section-title")
             yield SelectionList[str](id="drill-topics")
         yield Footer()
 
@@ -50,7 +51,7 @@ class DrillScreen(Screen[None]):
         try:
             ranked = host(self).services.weakest_topics()
         except Exception as error:  # a broken bank or database: say so, keep the app usable
-            self.app.call_from_thread(self.notify, str(error), title="Cannot load", severity="error")
+            self.app.call_from_thread(self.notify, str(error), title=_("Cannot load"), severity="error")
             return
         self.app.call_from_thread(self.show, ranked)
 
@@ -60,7 +61,8 @@ class DrillScreen(Screen[None]):
         self.query_one(MasteryBars).show(ranked[:8])
         if first:
             topics = self.query_one("#drill-topics", SelectionList)
-            topics.add_options([(f"{t.name}  ·  due {t.due}", t.slug, i < PRESELECT)
+            line = _("{topic}  ·  due {n}")
+            topics.add_options([(line.format(topic=t.name, n=t.due), t.slug, i < PRESELECT)
                                 for i, t in enumerate(ranked)])
             topics.focus()
 

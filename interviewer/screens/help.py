@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from rich.table import Table
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from interviewer.i18n import N_, _
+
 # Keys handled by widgets rather than bindings, worth knowing about.
+# Marked with N_ (key names can be words too) and translated when the overlay opens.
 WIDGET_KEYS: dict[str, list[tuple[str, str]]] = {
     "InterviewScreen": [
-        ("arrows, Home/End", "move in the answer editor"),
-        ("Ctrl+Z / Ctrl+Y", "undo / redo in the editor"),
-        ("Tab", "insert an indent in the editor"),
+        (N_("arrows, Home/End"), N_("move in the answer editor")),
+        ("Ctrl+Z / Ctrl+Y", N_("undo / redo in the editor")),
+        ("Tab", N_("insert an indent in the editor")),
     ],
-    "ReviewScreen": [("↑/↓, Enter", "choose a session"), ("Enter", "expand/collapse a reference answer")],
-    "DrillScreen": [("↑/↓, Space", "select topics")],
-    "HomeScreen": [("Tab / Shift+Tab", "move between fields"), ("Space", "select topics in the list")],
+    "ReviewScreen": [
+        ("↑/↓, Enter", N_("choose a session")), ("Enter", N_("expand/collapse a reference answer")),
+    ],
+    "DrillScreen": [(N_("↑/↓, Space"), N_("select topics"))],
+    "HomeScreen": [
+        ("Tab / Shift+Tab", N_("move between fields")), (N_("Space"), N_("select topics in the list")),
+    ],
 }
 
 
@@ -27,13 +36,19 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
     rows: dict[str, list[str]] = {}
     for owner in (screen, screen.app):
         for binding in Binding.make_bindings(type(owner).BINDINGS):
-            if not binding.description:
+            if not binding.description or _disabled(owner, binding):
                 continue
             key = binding.key_display or screen.app.get_key_display(binding)
-            keys = rows.setdefault(binding.description, [])
+            keys = rows.setdefault(_(binding.description), [])
             if key not in keys:
                 keys.append(key)
     return [(" / ".join(keys), description) for description, keys in rows.items()]
+
+
+def _disabled(owner: DOMNode, binding: Binding) -> bool:
+    """True when `owner` turns the binding off now (e.g. the interview's Esc rows for other destinations)."""
+    destination, name, parameters = parse(binding.action)
+    return not destination and owner.check_action(name, parameters) is False
 
 
 class HelpScreen(ModalScreen[None]):
@@ -46,17 +61,19 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         self.under = under
-        self.rows = binding_rows(under) + WIDGET_KEYS.get(type(under).__name__, [])
+        widget_keys = [(_(keys), _(what)) for keys, what in WIDGET_KEYS.get(type(under).__name__, [])]
+        self.rows = binding_rows(under) + widget_keys
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, pad_edge=False, expand=False)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what it does")
+        table.add_column(_("key"), style="bold", no_wrap=True)
+        table.add_column(_("what it does"))
         for key, description in self.rows:
             table.add_row(key, description)
         with VerticalScroll(id="help-box") as box:
-            box.border_title = f"Keys · {getattr(self.under, 'HELP_TITLE', type(self.under).__name__)}"
-            box.border_subtitle = "Esc closes"
+            title = _(getattr(self.under, "HELP_TITLE", type(self.under).__name__))
+            box.border_title = _("Keys · {screen}").format(screen=title)
+            box.border_subtitle = _("Esc closes")
             yield Static(table)
 
     def action_dismiss_help(self) -> None:

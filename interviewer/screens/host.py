@@ -24,6 +24,10 @@ class AppHost(Protocol):
         """Use the configured theme (unknown names keep the current one)."""
         ...
 
+    def apply_language(self, language: str) -> None:
+        """Switch the interface language now (Home is rebuilt in it)."""
+        ...
+
 
 def host(node: DOMNode) -> AppHost:
     """The app `node` runs in, as the screens see it."""

@@ -18,11 +18,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
+from interviewer.i18n import N_, _
 from interviewer.screens.host import host
-from interviewer.services.engine import api as ea
+from interviewer.screens.interview_notices import fell_back_notice, graded_notice, time_used, time_warning
+from interviewer.services.engine import api as engine_api
 from interviewer.widgets.answer_editor import AnswerEditor
 from interviewer.widgets.countdown import Countdown
-from interviewer.widgets.grade_card import grade_summary
 from interviewer.widgets.transcript import Transcript
 
 Action = Callable[[], Awaitable[object]]
@@ -32,7 +33,7 @@ CLOCK_INTERVAL_S = 0.25
 class EngineMessage(Message):
     """One engine event, delivered to the screen's message queue in order."""
 
-    def __init__(self, event: ea.EngineEvent) -> None:
+    def __init__(self, event: engine_api.EngineEvent) -> None:
         super().__init__()
         self.event = event
 
@@ -40,7 +41,7 @@ class EngineMessage(Message):
 class InterviewScreen(Screen[None]):
     """Runs one session (new or resumed) until it finishes or the user leaves."""
 
-    HELP_TITLE = "Interview"
+    HELP_TITLE = N_("Interview")
     BINDINGS = [
         # Not priority bindings: the editor (TextArea binds none of these keys) must handle every key typed
         # before them first, or a fast typist's or a terminal paste's last characters would miss the answer.
@@ -49,17 +50,21 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+g", "dont_know", "I don't know"),
         Binding("ctrl+r", "clarify", "Ask to clarify"),
         Binding("ctrl+f", "finish", "End interview"),
-        Binding("escape", "leave", "Back to Home"),
+        # Esc says where it goes: the screen below this one (`check_action` keeps the one that applies).
+        # Priority, so that the answer editor does not take the first Esc to move the focus away.
+        Binding("escape", "leave('home')", "Back to Home", priority=True),
+        Binding("escape", "leave('drill')", "Back to Drill", priority=True),
+        Binding("escape", "leave('back')", "Back", priority=True),
         Binding("enter", "next", "Next question", show=False),
     ]
 
-    def __init__(self, config: ea.SessionConfig | None = None, resume_id: str | None = None) -> None:
+    def __init__(self, config: engine_api.SessionConfig | None = None, resume_id: str | None = None) -> None:
         super().__init__()
         self.config = config
         self.resume_id = resume_id
-        self.engine: ea.EngineAPI | None = None
+        self.engine: engine_api.EngineAPI | None = None
         self.session_id: str | None = resume_id
-        self.summary: ea.SessionSummary | None = None
+        self.summary: engine_api.SessionSummary | None = None
         self._actions: asyncio.Queue[Action] = asyncio.Queue()
         self._unsubscribe: Callable[[], None] | None = None
         self._closed = False
@@ -67,9 +72,9 @@ class InterviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clock-bar"):
-            yield Static("Starting…", id="progress-label", markup=False)
-            yield Countdown("Question", self._question_time, id="question-clock")
-            yield Countdown("Session", self._session_time, id="session-clock")
+            yield Static(_("Starting…"), id="progress-label", markup=False)
+            yield Countdown(_("Question"), self._question_time, id="question-clock")
+            yield Countdown(_("Session"), self._session_time, id="session-clock")
         yield Transcript(id="transcript")
         yield AnswerEditor(id="answer")
         yield Footer()
@@ -80,12 +85,13 @@ class InterviewScreen(Screen[None]):
         if self.engine is None:
             return None, None
         left = self.engine.remaining_time()
-        if self.engine.state.phase is not ea.Phase.ANSWERING:
+        if self.engine.state.phase is not engine_api.Phase.ANSWERING:
             return None, left.question_limit_s  # paused: the interviewer's time is not charged
         return left.question_s, left.question_limit_s
 
     def _session_time(self) -> tuple[float | None, float | None]:
-        if self.engine is None or self.engine.state.phase in (ea.Phase.IDLE, ea.Phase.FINISHED):
+        if self.engine is None or self.engine.state.phase in (engine_api.Phase.IDLE,
+                                                              engine_api.Phase.FINISHED):
             return None, None
         left = self.engine.remaining_time()
         return left.session_s, left.session_limit_s
@@ -97,11 +103,11 @@ class InterviewScreen(Screen[None]):
         try:
             self.engine = host(self).services.new_engine()
         except Exception as error:  # broken bank or database: say so and go back
-            self.notify(f"{type(error).__name__}: {error}", title="Cannot start", severity="error")
+            self.notify(f"{type(error).__name__}: {error}", title=_("Cannot start"), severity="error")
             self._closed = True
             self.app.pop_screen()
             return
-        def relay(event: ea.EngineEvent) -> None:
+        def relay(event: engine_api.EngineEvent) -> None:
             self.post_message(EngineMessage(event))
 
         self._unsubscribe = self.engine.add_listener(relay)
@@ -114,9 +120,9 @@ class InterviewScreen(Screen[None]):
             if self.resume_id:
                 await self.engine.resume(self.resume_id)
             else:
-                await self.engine.start(self.config or ea.SessionConfig())
-        except ea.EngineError as error:
-            self.notify(str(error), title="Cannot start", severity="error")
+                await self.engine.start(self.config or engine_api.SessionConfig())
+        except engine_api.EngineError as error:
+            self.notify(str(error), title=_("Cannot start"), severity="error")
             self.app.pop_screen()
             return
         if self.engine.state.config and self.engine.state.config.timed:
@@ -130,7 +136,7 @@ class InterviewScreen(Screen[None]):
             try:
                 await action()
             except Exception as error:  # keep the interview alive; the engine has persisted its state
-                self.notify(f"{type(error).__name__}: {error}", title="Engine error", severity="error")
+                self.notify(f"{type(error).__name__}: {error}", title=_("Engine error"), severity="error")
 
     @work(exclusive=True, group="interview-clock", exit_on_error=False)
     async def run_clock(self) -> None:
@@ -138,7 +144,7 @@ class InterviewScreen(Screen[None]):
         (a test's fake clock only moves when the test says so)."""
         engine = self.engine
         assert engine is not None
-        while not self._closed and engine.state.phase is not ea.Phase.FINISHED:
+        while not self._closed and engine.state.phase is not engine_api.Phase.FINISHED:
             await engine.tick()
             await asyncio.sleep(CLOCK_INTERVAL_S)
 
@@ -154,12 +160,12 @@ class InterviewScreen(Screen[None]):
         return self.query_one("#transcript", Transcript)
 
     @property
-    def phase(self) -> ea.Phase:
-        return self.engine.state.phase if self.engine is not None else ea.Phase.IDLE
+    def phase(self) -> engine_api.Phase:
+        return self.engine.state.phase if self.engine is not None else engine_api.Phase.IDLE
 
     def quit_guard(self) -> bool:
         """True while leaving would interrupt a session (the app then asks before quitting)."""
-        return self.phase not in (ea.Phase.IDLE, ea.Phase.FINISHED) and not self._closed
+        return self.phase not in (engine_api.Phase.IDLE, engine_api.Phase.FINISHED) and not self._closed
 
     async def close_session(self) -> None:
         """Persist the draft and time spent; the session stays resumable."""
@@ -169,7 +175,7 @@ class InterviewScreen(Screen[None]):
         if self._unsubscribe is not None:
             self._unsubscribe()
         editors = self.query(AnswerEditor)  # empty once the screen's children are gone
-        if editors and self.phase is ea.Phase.ANSWERING:
+        if editors and self.phase is engine_api.Phase.ANSWERING:
             self.engine.save_draft(editors.first().text)
         await self.engine.close()
 
@@ -179,10 +185,10 @@ class InterviewScreen(Screen[None]):
     # --- user actions ----------------------------------------------------------------------------------
 
     def _answering(self) -> bool:
-        if self.phase is ea.Phase.ANSWERING:
+        if self.phase is engine_api.Phase.ANSWERING:
             return True
-        if self.phase in (ea.Phase.GRADING, ea.Phase.ASKING):
-            self.notify("The interviewer is busy; one moment.", timeout=2)
+        if self.phase in (engine_api.Phase.GRADING, engine_api.Phase.ASKING):
+            self.notify(_("The interviewer is busy; one moment."), timeout=2)
         return False
 
     async def _say(self, text: str) -> None:
@@ -191,7 +197,7 @@ class InterviewScreen(Screen[None]):
         await self.transcript.add_answer(text)
 
     async def action_submit(self) -> None:
-        if self.phase in (ea.Phase.BETWEEN, ea.Phase.FINISHED):
+        if self.phase in (engine_api.Phase.BETWEEN, engine_api.Phase.FINISHED):
             await self.action_next()
             return
         if not self._answering():
@@ -205,13 +211,13 @@ class InterviewScreen(Screen[None]):
     async def action_skip(self) -> None:
         if self._answering():
             assert self.engine is not None
-            await self._say("(skipped)")
+            await self._say(_("(skipped)"))
             self.enqueue(self.engine.skip)
 
     async def action_dont_know(self) -> None:
         if self._answering():
             assert self.engine is not None
-            await self._say("I don't know.")
+            await self._say(_("I don't know."))
             self.enqueue(self.engine.dont_know)
 
     async def action_clarify(self) -> None:
@@ -220,25 +226,44 @@ class InterviewScreen(Screen[None]):
         assert self.engine is not None
         text = self.editor.text.strip()
         if not text:
-            self.notify("Type your clarifying question in the editor, then press Ctrl+R.", timeout=3)
+            self.notify(_("Type your clarifying question in the editor, then press Ctrl+R."), timeout=3)
             return
-        await self.transcript.add_answer(text, label="You (clarify)")
+        await self.transcript.add_answer(text, label=_("You (clarify)"))
         self.editor.clear()
         engine = self.engine
         self.enqueue(lambda: engine.ask_clarification(text))
 
     async def action_next(self) -> None:
-        if self.phase is ea.Phase.FINISHED or self.engine is None:
+        if self.phase is engine_api.Phase.FINISHED and self.summary is not None:
+            self.open_summary()
+        elif self.phase is engine_api.Phase.FINISHED or self.engine is None:
             self.app.pop_screen()
-        elif self.phase is ea.Phase.BETWEEN:
+        elif self.phase is engine_api.Phase.BETWEEN:
             assert self.engine is not None
             self.enqueue(self.engine.next_question)
 
     async def action_finish(self) -> None:
-        if self.engine is not None and self.phase not in (ea.Phase.IDLE, ea.Phase.FINISHED):
+        if self.engine is not None and self.phase not in (engine_api.Phase.IDLE, engine_api.Phase.FINISHED):
             self.enqueue(self.engine.finish)
 
-    async def action_leave(self) -> None:
+    def back_target(self) -> str:
+        """Where Esc leads: `home`, `drill` or `back` (another screen), after the screen below this one."""
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack and stack.index(self) > 0 else None
+        return {"HomeScreen": "home", "DrillScreen": "drill"}.get(type(below).__name__, "back")
+
+    def back_label(self) -> str:
+        """The footer's words for Esc, e.g. `Back to Drill`."""
+        labels = {"home": _("Back to Home"), "drill": _("Back to Drill")}
+        return labels.get(self.back_target(), _("Back"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave" and parameters:
+            return parameters[0] == self.back_target()
+        return True
+
+    async def action_leave(self, target: str = "back") -> None:
+        """Leave for the screen below (`target` is where the footer said Esc goes)."""
         if not self.quit_guard():
             self.app.pop_screen()
             return
@@ -250,14 +275,14 @@ class InterviewScreen(Screen[None]):
                 self.app.pop_screen()
 
         await self.app.push_screen(
-            ConfirmScreen("Leave the interview? Your answers are saved; you can resume it from Home.",
-                          yes="Leave", no="Stay"),
+            ConfirmScreen(_("Leave the interview? Your answers are saved; you can resume it from Home."),
+                          yes=_("Leave"), no=_("Stay")),
             decided,
         )
 
     @on(TextArea.Changed, "#answer")
     def autosave(self) -> None:
-        if self.engine is not None and self.phase is ea.Phase.ANSWERING:
+        if self.engine is not None and self.phase is engine_api.Phase.ANSWERING:
             self.engine.save_draft(self.editor.text)
 
     # --- engine events ---------------------------------------------------------------------------------
@@ -280,91 +305,108 @@ class InterviewScreen(Screen[None]):
         if handler is not None:
             await handler(message.event)
 
-    async def _on_session_started(self, event: ea.SessionStarted) -> None:
+    async def _on_session_started(self, event: engine_api.SessionStarted) -> None:
         self.session_id = event.session_id
         self.config = event.config
         if event.resumed:
-            await self.transcript.add_notice("Resumed where you stopped.")
+            await self.transcript.add_notice(_("Resumed where you stopped."))
 
-    async def _on_question_asked(self, event: ea.QuestionAsked) -> None:
+    async def _on_question_asked(self, event: engine_api.QuestionAsked) -> None:
         topic = host(self).services.topic_name(event.question.topic)
-        self._status(f"Q{event.number}/{event.total} · {topic}")
+        self._status(_("Q{n}/{total}").format(n=event.number, total=event.total) + f" · {topic}")
         await self.transcript.add_question(event.number, event.total, event.question, topic)
         self._ready_for_answer(event.draft)
 
-    async def _on_follow_up_started(self, event: ea.FollowUpStarted) -> None:
-        self._status(f"Follow-up {event.index} · the interviewer is writing…")
-        await self.transcript.begin_follow_up("Interviewer")
+    async def _on_follow_up_started(self, event: engine_api.FollowUpStarted) -> None:
+        self._status(_("Follow-up {n} · the interviewer is writing…").format(n=event.index))
+        await self.transcript.begin_follow_up(_("Interviewer"))
 
-    async def _on_follow_up_token(self, event: ea.FollowUpToken) -> None:
+    async def _on_follow_up_token(self, event: engine_api.FollowUpToken) -> None:
         await self.transcript.stream_follow_up(event.text)
 
-    async def _on_follow_up_asked(self, event: ea.FollowUpAsked) -> None:
+    async def _on_follow_up_asked(self, event: engine_api.FollowUpAsked) -> None:
         if not self.transcript.streaming:
-            await self.transcript.begin_follow_up("Interviewer")
+            await self.transcript.begin_follow_up(_("Interviewer"))
         await self.transcript.end_follow_up(event.text)
-        self._status(f"Follow-up {event.index}")
+        self._status(_("Follow-up {n}").format(n=event.index))
         self._ready_for_answer()
 
-    async def _on_clarification_started(self, event: ea.ClarificationStarted) -> None:
-        await self.transcript.begin_follow_up("Interviewer (clarification)")
+    async def _on_clarification_started(self, event: engine_api.ClarificationStarted) -> None:
+        await self.transcript.begin_follow_up(_("Interviewer (clarification)"))
 
-    async def _on_clarification_token(self, event: ea.ClarificationToken) -> None:
+    async def _on_clarification_token(self, event: engine_api.ClarificationToken) -> None:
         await self.transcript.stream_follow_up(event.text)
 
-    async def _on_clarification_answered(self, event: ea.ClarificationAnswered) -> None:
+    async def _on_clarification_answered(self, event: engine_api.ClarificationAnswered) -> None:
         if not self.transcript.streaming:
-            await self.transcript.begin_follow_up("Interviewer (clarification)")
+            await self.transcript.begin_follow_up(_("Interviewer (clarification)"))
         await self.transcript.end_follow_up(event.text)
         self._ready_for_answer()
 
-    async def _on_grading_started(self, event: ea.GradingStarted) -> None:
+    async def _on_grading_started(self, event: engine_api.GradingStarted) -> None:
         self.editor.read_only = True
-        self._status("Grading…")
+        self._status(_("Grading…"))
 
-    async def _on_answer_graded(self, event: ea.AnswerGraded) -> None:
-        what = "Answer" if event.follow_up_index == 0 else f"Follow-up {event.follow_up_index}"
-        await self.transcript.add_notice(f"{what} graded: {grade_summary(event.grade).plain}")
+    async def _on_answer_graded(self, event: engine_api.AnswerGraded) -> None:
+        await self.transcript.add_notice(graded_notice(event))
 
-    async def _on_turn_completed(self, event: ea.TurnCompleted) -> None:
+    async def _on_turn_completed(self, event: engine_api.TurnCompleted) -> None:
         grade = event.turn.grade or event.turn.main_grade
         if grade is not None:
             await self.transcript.add_grade(event.turn.question, grade)
         else:
-            await self.transcript.add_notice("Skipped: not graded.")
-        await self.transcript.add_notice("Ctrl+S or Enter: next question · Esc: back to Home")
-        self._status(f"Q{event.turn.number} done")
+            await self.transcript.add_notice(_("Skipped: not graded."))
+        await self.transcript.add_notice(
+            _("Ctrl+S or Enter: next question · Esc: {where}").format(where=self.back_label()))
+        self._status(_("Q{n} done").format(n=event.turn.number))
         self.editor.read_only = True
         self.transcript.focus()
         self._update_clocks()
 
-    async def _on_time_warning(self, event: ea.TimeWarning) -> None:
-        self.notify(f"{int(event.remaining_s)} s left for the {event.scope}.", severity="warning", timeout=4)
+    async def _on_time_warning(self, event: engine_api.TimeWarning) -> None:
+        self.notify(time_warning(event), severity="warning", timeout=4)
 
-    async def _on_auto_submitted(self, event: ea.AutoSubmitted) -> None:
+    async def _on_auto_submitted(self, event: engine_api.AutoSubmitted) -> None:
         self.editor.read_only = True
         self.editor.clear()
-        await self.transcript.add_answer(event.text.strip(), label="You (time up, submitted)")
+        await self.transcript.add_answer(event.text.strip(), label=_("You (time up, submitted)"))
 
-    async def _on_grader_fell_back(self, event: ea.GraderFellBack) -> None:
+    async def _on_grader_fell_back(self, event: engine_api.GraderFellBack) -> None:
         # The grade card's note carries the full reason.
-        await self.transcript.add_notice("LLM judge unavailable: offline grade used.")
+        await self.transcript.add_notice(_("LLM judge unavailable: offline grade used."))
 
-    async def _on_fell_back(self, event: ea.FellBack) -> None:
-        await self.transcript.add_notice(
-            f"LLM {event.component} unavailable ({event.reason}): template used."
-        )
+    async def _on_fell_back(self, event: engine_api.FellBack) -> None:
+        await self.transcript.add_notice(fell_back_notice(event))
 
-    async def _on_session_finished(self, event: ea.SessionFinished) -> None:
+    async def _on_session_finished(self, event: engine_api.SessionFinished) -> None:
+        from interviewer.services.ui.summary import score_of_views
+
         summary = event.summary
-        self.summary = summary
-        score = "–" if summary.mean_score is None else f"{summary.mean_score:.1f}/10"
-        graded = sum(1 for t in summary.turns if t.grade is not None)
-        await self.transcript.add_notice(
-            f"Session finished ({summary.reason}): {graded}/{len(summary.turns)} graded, mean {score}. "
-            "Enter: back to Home."
-        )
-        self._status("Finished")
+        self._status(_("Finished"))
         self.editor.read_only = True
+        self.editor.display = False  # nothing more to answer
+        self.query_one("#question-clock", Countdown).display = False
+        self._stop_session_clock(summary.time_spent_s)
+        score = score_of_views(summary.turns).describe()
+        await self.transcript.add_notice(
+            _("Session finished. Session score: {score}. Enter: summary · Esc: {where}").format(
+                score=score, where=self.back_label())
+        )
         self.transcript.focus()
-        self._update_clocks()
+        self.summary = summary  # last: once set, the screen shows the finished session (tests wait on it)
+
+    def _stop_session_clock(self, used_s: float) -> None:
+        """The session clock now says how much time was used (not `untimed`, not a countdown)."""
+        config = self.config or (self.engine.state.config if self.engine is not None else None)
+        budget = config.effective_session_budget_s if config is not None else None
+        self.query_one("#session-clock", Countdown).stop(time_used(used_s, budget))
+
+    def open_summary(self) -> None:
+        """Replace this screen with the session's summary (Esc there goes back to Home)."""
+        from interviewer.screens.summary import SummaryScreen
+
+        if self.session_id is None:
+            self.app.pop_screen()
+            return
+        reason = self.summary.reason if self.summary is not None else None
+        self.app.switch_screen(SummaryScreen(self.session_id, config=self.config, reason=reason))

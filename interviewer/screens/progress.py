@@ -1,20 +1,24 @@
-"""Progress: score trend, per-topic mastery and model-vs-self grades as terminal charts (textual-plotext)."""
+"""Progress: score trend and model-vs-self grades as terminal charts (textual-plotext), mastery per topic as
+text bars (they name every topic by its display name, CJK included, at any terminal size)."""
 
 from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
+from interviewer.i18n import N_, _, ngettext
 from interviewer.screens.host import host
 from interviewer.services.ui.models import ProgressView
-from interviewer.widgets.charts import AgreementChart, MasteryChart, TrendChart
+from interviewer.widgets.charts import AgreementChart, TrendChart
+from interviewer.widgets.mastery_bars import MasteryBars
 
 
 class ProgressScreen(Screen[None]):
-    HELP_TITLE = "Progress"
+    HELP_TITLE = N_("Progress")
     BINDINGS = [
         Binding("1", "tab('trend')", "Score trend"),
         Binding("2", "tab('mastery')", "Mastery"),
@@ -26,11 +30,11 @@ class ProgressScreen(Screen[None]):
         yield Header()
         yield Static("", id="progress-summary", markup=False)
         with TabbedContent(id="charts"):
-            with TabPane("Score trend \\[1]", id="trend"):
+            with TabPane(_("Score trend") + " \\[1]", id="trend"):
                 yield TrendChart()
-            with TabPane("Mastery \\[2]", id="mastery"):
-                yield MasteryChart()
-            with TabPane("Model vs self \\[3]", id="agreement"):
+            with TabPane(_("Mastery") + " \\[2]", id="mastery"), VerticalScroll(id="progress-mastery-scroll"):
+                yield MasteryBars(id="progress-mastery")
+            with TabPane(_("Model vs self") + " \\[3]", id="agreement"):
                 yield AgreementChart()
         yield Footer()
 
@@ -42,13 +46,13 @@ class ProgressScreen(Screen[None]):
         try:
             view = host(self).services.progress()
         except Exception as error:  # a broken bank or database: say so, keep the app usable
-            self.app.call_from_thread(self.notify, str(error), title="Cannot load", severity="error")
+            self.app.call_from_thread(self.notify, str(error), title=_("Cannot load"), severity="error")
             return
         self.app.call_from_thread(self.show, view)
 
     def show(self, view: ProgressView) -> None:
         self.query_one(TrendChart).show(view.trend)
-        self.query_one(MasteryChart).show(view.mastery)
+        self.query_one("#progress-mastery", MasteryBars).show(view.mastery)
         self.query_one(AgreementChart).show(view.agreement)
         self.query_one("#progress-summary", Static).update(summary_line(view))
 
@@ -62,10 +66,14 @@ class ProgressScreen(Screen[None]):
 def summary_line(view: ProgressView) -> str:
     """One line of figures above the charts (the charts are harder to read in a snapshot or a small term)."""
     if not view.trend:
-        return "No graded sessions yet: your score trend appears after the first interview."
+        return _("No graded sessions yet: your score trend appears after the first interview.")
     last = view.trend[-1][1]
-    parts = [f"{len(view.trend)} sessions", f"last mean {last:.1f}/10"]
+    sessions = ngettext("{n} session", "{n} sessions", len(view.trend)).format(n=len(view.trend))
+    parts = [sessions, _("last mean {score}/10").format(score=f"{last:.1f}")]
     if view.agreement:
         gap = sum(own - model for model, own in view.agreement) / len(view.agreement)
-        parts.append(f"self-grades vs model: {gap:+.1f} on average over {len(view.agreement)} answers")
+        n = len(view.agreement)
+        parts.append(ngettext("self-grades vs model: {gap} on average over {n} answer",
+                              "self-grades vs model: {gap} on average over {n} answers", n)
+                     .format(gap=f"{gap:+.1f}", n=n))
     return " · ".join(parts)

@@ -6,6 +6,8 @@ from typing import Any
 
 from textual.widgets import TextArea
 
+from interviewer.i18n import _
+
 
 class AnswerEditor(TextArea):
     """Soft-wrapped plain-text editor for answers; submit/skip keys bubble up to the screen's bindings."""
@@ -20,7 +22,7 @@ class AnswerEditor(TextArea):
             soft_wrap=True,
             show_line_numbers=False,
             tab_behavior="indent",
-            placeholder="Type your answer (Chinese or English). Ctrl+S submits.",
+            placeholder=_("Type your answer (Chinese or English). Ctrl+S submits."),
             **kwargs,
         )
 

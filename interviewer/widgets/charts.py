@@ -1,4 +1,7 @@
-"""Progress charts drawn with textual-plotext (imported only when the progress screen opens)."""
+"""Progress charts drawn with textual-plotext (imported only when the progress screen opens).
+
+Mastery per topic is not a plotext chart: plotext measures labels in characters, not terminal cells, so CJK
+topic names misalign, and its bars merge or drop at some sizes; `widgets.mastery_bars` draws it as text."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import cast
 
 from textual_plotext import PlotextPlot
 
-from interviewer.services.ui.models import TopicMasteryView
+from interviewer.i18n import _
 
 
 class _Chart(PlotextPlot):
@@ -32,9 +35,9 @@ class TrendChart(_Chart):
     """Mean score per session, oldest first."""
 
     def show(self, trend: Sequence[tuple[str, float]]) -> None:
-        self._reset("Mean score per session (0–10)")
+        self._reset(_("Mean score per session (0–10)"))
         if not trend:
-            self._empty("no graded sessions yet")
+            self._empty(_("no graded sessions yet"))
             return
         xs = list(range(1, len(trend) + 1))
         self.plt.plot(xs, [score for _, score in trend], marker="braille")
@@ -44,30 +47,13 @@ class TrendChart(_Chart):
         self.refresh()
 
 
-class MasteryChart(_Chart):
-    """Mastery per topic as horizontal bars (percent)."""
-
-    def show(self, mastery: Sequence[TopicMasteryView]) -> None:
-        self._reset("Mastery per topic (%)")
-        mastery = [m for m in mastery if m.mastery is not None]
-        if not mastery:
-            self._empty("no graded answers yet")
-            return
-        # plotext measures labels in characters, so CJK names use their slug to keep bars aligned.
-        labels = [m.slug for m in mastery]
-        percent = [round((m.mastery or 0.0) * 100) for m in mastery]
-        self.plt.bar(labels, percent, orientation="horizontal", width=0.3)
-        self.plt.xlim(0, 100)
-        self.refresh()
-
-
 class AgreementChart(_Chart):
     """The model's score (x) against your self-grade (y) per answer; the diagonal is full agreement."""
 
     def show(self, pairs: Sequence[tuple[float, float]]) -> None:
-        self._reset("Model grade (x) vs your self-grade (y)")
+        self._reset(_("Model grade (x) vs your self-grade (y)"))
         if not pairs:
-            self._empty("no self-grades yet: add them in Review")
+            self._empty(_("no self-grades yet: add them in Review"))
             return
         self.plt.plot([0, 10], [0, 10], color="gray")
         self.plt.scatter([m for m, _ in pairs], [s for _, s in pairs], marker="●")

@@ -11,6 +11,8 @@ from typing import Any
 
 from textual.widgets import Static
 
+from interviewer.i18n import _
+
 WARNING_FRACTION = 0.2
 TimeSource = Callable[[], tuple[float | None, float | None]]
 
@@ -35,15 +37,25 @@ class Countdown(Static):
         super().__init__("", markup=False, **kwargs)
         self.label = label
         self.source = source
+        self.final: str | None = None
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.tick)
         self.tick()
 
+    def stop(self, text: str) -> None:
+        """Show `text` from now on (the session is over: neither a countdown nor `untimed` is true)."""
+        self.final = text
+        self.tick()
+
     def tick(self) -> None:
+        if self.final is not None:
+            self.update(self.final)
+            self.set_class(False, "-warning")
+            return
         remaining, limit = self.source()
         if remaining is None or not limit:
-            self.update(f"{self.label} {'–:––' if limit else 'untimed'}")
+            self.update(f"{self.label} {'–:––' if limit else _('untimed')}")
             self.set_class(False, "-warning")
             return
         self.update(f"{self.label} {format_seconds(remaining)}")

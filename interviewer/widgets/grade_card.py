@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.table import Table
@@ -11,6 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Collapsible, Markdown, Static
 
 from interviewer.domain import ENGINE_GRADER, SELF_GRADER, Grade, GradeFlag, Question, Verdict
+from interviewer.grading.feedback import without_point_lists
+from interviewer.i18n import N_, _
 from interviewer.widgets.safe_text import safe_text, strip_controls, trusted_markdown
 
 VERDICT_STYLE = {
@@ -23,19 +26,41 @@ VERDICT_STYLE = {
 
 
 # The engine's note codes in words; other notes ("merged with 1 follow-up answer(s)") are shown as given.
-NOTE_LABELS = {"skipped": "Skipped.", "dont_know": "Answered “I don't know”."}
+NOTE_LABELS = {"skipped": N_("Skipped."), "dont_know": N_("Answered “I don't know”.")}
+_MERGED_NOTE = re.compile(r"merged with (\d+) follow-up answer\(s\)")
+
+
+def note_text(note: str) -> str:
+    """A grade's note in the interface language where it is one of the engine's fixed notes; the graders'
+    diagnostic notes (why a model grade failed, ...) are shown as stored."""
+    label = NOTE_LABELS.get(note)
+    if label:
+        return _(label)
+    merged = _MERGED_NOTE.fullmatch(note)
+    if merged:
+        return _("merged with {n} follow-up answer(s)").format(n=merged.group(1))
+    return note
+
+
+VERDICT_WORDS = {
+    Verdict.STRONG: N_("STRONG"),
+    Verdict.ADEQUATE: N_("ADEQUATE"),
+    Verdict.WEAK: N_("WEAK"),
+    Verdict.WRONG: N_("WRONG"),
+    Verdict.UNGRADED: N_("UNGRADED"),
+}
 
 
 def grader_label(grader: str) -> str:
     """Human name of who graded: offline grader, LLM model, or the candidate."""
     if grader == SELF_GRADER:
-        return "self-grade"
+        return _("self-grade")
     if grader.startswith("llm:"):
-        return f"LLM judge ({grader[4:]})"
+        return _("LLM judge ({model})").format(model=grader[4:])
     if grader.startswith("offline"):
-        return f"offline grader ({grader})"
+        return _("offline grader ({name})").format(name=grader)
     if grader == ENGINE_GRADER:
-        return "interview rules"  # skipped / "I don't know" / empty: scored 0 by the session, not a model
+        return _("interview rules")  # skipped / "I don't know" / empty: scored 0 by the session, not a model
     return grader
 
 
@@ -53,7 +78,7 @@ def confidence_label(grade: Grade) -> str | None:
     """`low confidence` / `medium confidence` when the grade is not sure; None for a confident grade."""
     if grade.score is None or grade.grader == SELF_GRADER or grade.confidence >= CONFIDENT:
         return None
-    return "low confidence" if grade.confidence < 0.5 else "medium confidence"
+    return _("low confidence") if grade.confidence < 0.5 else _("medium confidence")
 
 
 def grade_summary(grade: Grade, question: Question | None = None) -> Text:
@@ -62,23 +87,47 @@ def grade_summary(grade: Grade, question: Question | None = None) -> Text:
     score = "–" if grade.score is None else f"{grade.score:.1f}/10"
     line = Text(score, style="bold")
     line.append("  ")
-    line.append(grade.verdict.value.upper(), style=VERDICT_STYLE.get(grade.verdict, "bold"))
+    verdict = VERDICT_WORDS.get(grade.verdict)
+    word = _(verdict) if verdict else grade.verdict.value.upper()
+    line.append(word, style=VERDICT_STYLE.get(grade.verdict, "bold"))
     line.append(f"  · {grader_label(grade.grader)}", style="dim")
     confidence = confidence_label(grade)
     if confidence:
         line.append(f" · {confidence}", style="yellow")
     if GradeFlag.GRADER_DISAGREEMENT.value in grade.flags:
-        line.append(" · graders disagree", style="yellow")
+        line.append(" · " + _("graders disagree"), style="yellow")
     if question is not None and question.status == "seed" and question.reference is not None:
-        line.append(" · reference not reviewed", style="yellow")
+        line.append(" · " + _("reference not reviewed"), style="yellow")
     return line
+
+
+def point_states(question: Question, grade: Grade) -> list[tuple[bool, str]]:
+    """(covered?, text) for every key point, in the question's order: the one source of the card's ✓/✗
+    marks and of its count of missed points. A point the grade does not name as covered is missed; a grade
+    that names no point at all (skipped, ungraded) has no states. Entries a grader sent as text are kept."""
+    if not grade.covered and not grade.missed:
+        return []
+    covered = set(grade.covered)
+    known = {kp.id for kp in question.key_points}
+    states = [(kp.id in covered, kp.text) for kp in question.key_points]
+    states += [(True, c) for c in grade.covered if c not in known]
+    states += [(False, m) for m in grade.missed if m not in known and m not in covered]
+    return states
+
+
+def missed_line(states: list[tuple[bool, str]]) -> Text | None:
+    """`Missed 2 of 10 key points.` from the same states as the marks; None when nothing was missed."""
+    missed = sum(1 for covered, _text in states if not covered)
+    if not missed:
+        return None
+    return Text(_("Missed {missed} of {total} key points.").format(missed=missed, total=len(states)),
+                style="red")
 
 
 def points_text(question: Question, grade: Grade) -> Table | None:
     """Covered, missed and wrong points, one row each with the mark in its own column: a long point (Chinese
     has no spaces to break at) wraps under its own text instead of leaving the mark alone on a line."""
-    rows = [("✓", "green", p) for p in point_texts(question, grade.covered)]
-    rows += [("✗", "red", p) for p in point_texts(question, grade.missed)]
+    rows = [("✓", "green", p) if covered else ("✗", "red", p) for covered, p in point_states(question, grade)]
     rows += [("!", "yellow", e) for e in grade.factual_errors]
     if not rows:
         return None
@@ -97,6 +146,7 @@ class GradeCard(Vertical):
     GradeCard { height: auto; border: round $primary; padding: 0 1; margin: 1 0 0 0; }
     GradeCard > .grade-summary { height: auto; }
     GradeCard > .grade-points { height: auto; }
+    GradeCard > .grade-missed { height: auto; }
     GradeCard > .grade-feedback { height: auto; color: $text-muted; }
     GradeCard Collapsible { padding: 0; border: none; }
     """
@@ -108,19 +158,25 @@ class GradeCard(Vertical):
         self.question = question
         self.grade = grade
         self.show_reference = show_reference
-        self.border_title = "Grade"
+        self.border_title = _("Grade")
 
     def compose(self) -> ComposeResult:
         yield Static(grade_summary(self.grade, self.question), classes="grade-summary")
         points = points_text(self.question, self.grade)
         if points is not None:
             yield Static(points, classes="grade-points")
-        if self.grade.feedback:
-            yield Static(safe_text(self.grade.feedback), classes="grade-feedback")
+        missed = missed_line(point_states(self.question, self.grade))
+        if missed is not None:
+            yield Static(missed, classes="grade-missed")
+        # The grader's own covered/missed sentences would repeat the marks above (and, after a follow-up,
+        # describe the first answer only): the marks are the one list.
+        feedback = without_point_lists(self.grade.feedback)
+        if feedback:
+            yield Static(safe_text(feedback), classes="grade-feedback")
         if self.grade.note:
-            note = NOTE_LABELS.get(self.grade.note, self.grade.note)
-            yield Static(safe_text(note, style="italic"), classes="grade-feedback")
+            yield Static(safe_text(note_text(self.grade.note), style="italic"), classes="grade-feedback")
         if self.show_reference:
-            reference = self.question.reference or "_No reference answer in the bank for this question._"
-            with Collapsible(title="Reference answer", collapsed=True):
+            missing = _("No reference answer in the bank for this question.")
+            reference = self.question.reference or f"_{missing}_"
+            with Collapsible(title=_("Reference answer"), collapsed=True):
                 yield Markdown(trusted_markdown(reference))

@@ -10,6 +10,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from interviewer.domain import Grade, Question
+from interviewer.i18n import _
 from interviewer.widgets.grade_card import GradeCard
 from interviewer.widgets.safe_text import escape_markdown, safe_text, trusted_markdown
 
@@ -29,7 +30,7 @@ class Transcript(VerticalScroll):
         super().__init__(**kwargs)
         self._stream: MarkdownStream | None = None
         self._follow_up: Markdown | None = None
-        self._label = "Interviewer"
+        self._label = ""  # set by begin_follow_up
         self._anchor_started = False
 
     async def mount_entry(self, widget: Widget) -> None:
@@ -45,21 +46,24 @@ class Transcript(VerticalScroll):
             self.anchor()
 
     async def add_question(self, index: int, total: int, question: Question, topic: str = "") -> None:
-        header = f"### Q{index}/{total} · {topic or question.topic}\n\n"
+        number = _("Q{n}/{total}").format(n=index, total=total)
+        header = f"### {number} · {topic or question.topic}\n\n"
         await self.mount_entry(Markdown(header + trusted_markdown(question.text), classes="question"))
 
-    async def add_answer(self, text: str, label: str = "You") -> None:
-        await self.mount_entry(Static(safe_text(f"{label}: {text}" if text else f"{label}: (no answer)"),
-                                classes="answer"))
+    async def add_answer(self, text: str, label: str = "") -> None:
+        label = label or _("You")
+        shown = text or _("(no answer)")
+        line = _("{label}: {text}").format(label=label, text=shown)
+        await self.mount_entry(Static(safe_text(line), classes="answer"))
 
     async def add_notice(self, text: str) -> None:
         await self.mount_entry(Static(safe_text(text), classes="notice"))
 
-    async def begin_follow_up(self, label: str = "Interviewer") -> None:
+    async def begin_follow_up(self, label: str = "") -> None:
         """Start a bubble from the interviewer that `stream_follow_up` appends to as chunks arrive."""
         await self.end_follow_up()
-        self._label = label
-        self._follow_up = Markdown(f"**{label}:** ", classes="follow-up")
+        self._label = label or _("Interviewer")
+        self._follow_up = Markdown(_bold_label(self._label), classes="follow-up")
         await self.mount_entry(self._follow_up)
         self._stream = Markdown.get_stream(self._follow_up)
 
@@ -79,7 +83,8 @@ class Transcript(VerticalScroll):
             if self._follow_up is None:
                 self._follow_up = Markdown("", classes="follow-up")
                 await self.mount_entry(self._follow_up)
-            await self._follow_up.update(f"**{self._label}:** " + escape_markdown(full_text))
+            label = self._label or _("Interviewer")
+            await self._follow_up.update(_bold_label(label) + escape_markdown(full_text))
         self._follow_up = None
 
     @property
@@ -90,3 +95,8 @@ class Transcript(VerticalScroll):
         card = GradeCard(question, grade)
         await self.mount_entry(card)
         return card
+
+
+def _bold_label(label: str) -> str:
+    """`**Interviewer:** ` (the colon as the interface language writes it: `**面试官：**`)."""
+    return "**" + _("{label}:").format(label=label) + "** "

@@ -12,7 +12,9 @@ from typing import Any
 
 from interviewer.domain import Grade
 from interviewer.history import (
+    AnswerStatus,
     CardState,
+    ClarificationRecord,
     GradeRecord,
     SessionMode,
     SessionRecord,
@@ -85,11 +87,12 @@ class InMemoryStore:
         return True
 
     def submit_answer(self, turn_id: str, answer: str, time_spent_s: float | None = None,
-                      submitted_at: datetime | None = None) -> TurnRecord:
+                      submitted_at: datetime | None = None,
+                      status: AnswerStatus = AnswerStatus.ANSWERED) -> TurnRecord:
         self.calls.append("submit_answer")
         turn = self.turns[turn_id].model_copy(update={
             "answer": answer, "time_spent_s": time_spent_s, "submitted_at": submitted_at or self._now(),
-            "draft": None})
+            "draft": None, "status": AnswerStatus(status)})
         self.turns[turn_id] = turn
         return turn
 
@@ -104,6 +107,14 @@ class InMemoryStore:
     def turns_for_session(self, session_id: str) -> list[TurnRecord]:
         self.get_session(session_id)
         return sorted((t for t in self.turns.values() if t.session_id == session_id), key=lambda t: t.ordinal)
+
+    def add_clarification(self, session_id: str, turn_id: str, question: str, reply: str,
+                          asked_at: datetime | None = None) -> None:
+        self.calls.append("add_clarification")
+        turn = self.turns[turn_id]
+        asked = ClarificationRecord(id=self._id("c"), turn_id=turn_id, question=question, reply=reply,
+                                    asked_at=asked_at or self._now())
+        self.turns[turn_id] = turn.model_copy(update={"clarifications": (*turn.clarifications, asked)})
 
     def due_questions(self, profile: str, n: int, now: datetime | None = None) -> list[CardState]:
         return self.due[:n]

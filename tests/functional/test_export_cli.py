@@ -18,7 +18,7 @@ def test_markdown_export_quotes_candidate_text(seeded, repo):
     repo.record_self_grade(turn.id, rating=4)
     markdown = export_transcript(services.transcript(ids[0]), "md")
     assert markdown.startswith(f"# Interview {ids[0]}\n")
-    assert "## Q1. transformer (transformer-attn-a1b2c3)" in markdown
+    assert "## Q1. Transformer 架构 (transformer-attn-a1b2c3)" in markdown  # the topic's display name
     assert "> 因为方差会变大，softmax 饱和。" in markdown
     assert "**Interviewer (follow-up):**\n\n> 那 KL 惩罚如何防止 reward hacking？" in markdown
     assert "- [x] 点积方差随维度增大" in markdown and "- [ ] softmax 饱和导致梯度消失" in markdown
@@ -80,14 +80,14 @@ def test_bank_flagged_lists_flags(services, repo, sqlite_url):
 
 
 def test_export_says_which_answers_were_skipped_or_i_dont_know(services, repo):
-    from interviewer.domain import ENGINE_GRADER, Grade, Verdict
+    from interviewer.domain import Grade, Verdict
+    from interviewer.history import AnswerStatus
 
     record = repo.start_session("default", "practice", {}, None)
-    for note in ("dont_know", "skipped"):
+    for status in (AnswerStatus.DONT_KNOW, AnswerStatus.SKIPPED):
         turn = repo.add_turn(record.id, "transformer-attn-a1b2c3", "q")
-        repo.submit_answer(turn.id, "", 1.0)
-        repo.record_grade(turn.id, Grade(score=0.0 if note == "dont_know" else None,
-                                         verdict=Verdict.WRONG if note == "dont_know" else Verdict.UNGRADED,
-                                         grader=ENGINE_GRADER, note=note))
+        repo.submit_answer(turn.id, "", 1.0, status=status)
+        if status is AnswerStatus.DONT_KNOW:
+            repo.record_grade(turn.id, Grade(score=0.0, verdict=Verdict.WRONG, grader="offline-v2"))
     markdown = export_transcript(services.transcript(record.id), "md")
     assert "**Your answer (I don't know):**" in markdown and "**Your answer (skipped):**" in markdown

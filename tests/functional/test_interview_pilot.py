@@ -19,25 +19,9 @@ from interviewer.widgets.countdown import Countdown
 from interviewer.widgets.grade_card import GradeCard
 from tests.fakes.clock import FakeClock
 from tests.fakes.ui import FIXED_NOW, ScriptedJudge, ScriptedLLM, grade, make_engine_factory
+from tests.functional.pilot import home_ready, start_interview, wait_for
 
 FOLLOW_UP = "那 softmax 饱和以后，梯度会怎样？为什么？"
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    """Poll the app until `condition()` holds (no fixed sleeps)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {condition.__doc__ or condition}")
-        await pilot.pause(0.02)
-
-
-async def home_ready(pilot) -> None:
-    """Home has loaded the bank and storage (its loader starts after the first paint)."""
-    screen = pilot.app.screen
-    await wait_for(pilot, lambda: isinstance(screen, HomeScreen) and screen.data is not None)
-    await pilot.app.workers.wait_for_complete()
 
 
 def interview_services(repo, bank, sqlite_url, clock, judge, llm) -> UiServices:
@@ -105,7 +89,9 @@ async def test_timed_interview_two_questions_with_follow_up(repo, bank, sqlite_u
         assert screen.summary is not None and screen.summary.reason == "completed"
         assert not screen.quit_guard()
         session_id = screen.session_id
-        await pilot.press("enter")
+        await pilot.press("enter")  # the summary, then Esc: Home
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SummaryScreen")
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
     assert judge.answers == [
@@ -147,11 +133,7 @@ async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, sqlite_
     services = interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home_ready(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
-                       and app.screen.phase is ea.Phase.ANSWERING)
-        screen = app.screen
+        screen = await start_interview(pilot)
         screen.query_one(AnswerEditor).insert("半截草稿")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -172,7 +154,7 @@ async def test_quit_mid_interview_asks_and_resume_is_offered(repo, bank, sqlite_
     app = make_app(services=interview_services(repo, bank, sqlite_url, clock, judge, ScriptedLLM()),
                    animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
                        and app.screen.phase is ea.Phase.ANSWERING)
@@ -195,11 +177,7 @@ async def test_keys_are_handled_while_a_follow_up_streams(repo, bank, sqlite_url
     services = interview_services(repo, bank, sqlite_url, clock, judge, SlowLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home_ready(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
-                       and app.screen.phase is ea.Phase.ANSWERING)
-        screen = app.screen
+        screen = await start_interview(pilot)
         screen.query_one(AnswerEditor).insert("不知道怎么说")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.phase is ea.Phase.ASKING)
@@ -249,11 +227,7 @@ async def test_clarifying_question_is_answered_and_the_clock_keeps_running(repo,
     services = interview_services(repo, bank, sqlite_url, clock, ScriptedJudge([]), ScriptedLLM())
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home_ready(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
-                       and app.screen.phase is ea.Phase.ANSWERING)
-        screen = app.screen
+        screen = await start_interview(pilot)
         before = screen.engine.remaining_time().question_s
         screen.query_one(AnswerEditor).insert("是指训练阶段还是推理阶段？")
         await pilot.press("ctrl+r")
@@ -292,11 +266,7 @@ async def test_follow_up_answer_covering_its_point_turns_it_covered(repo, sqlite
                                                                  clock=clock))
     app = make_app(services=services, animations=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await home_ready(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen)
-                       and app.screen.phase is ea.Phase.ANSWERING)
-        screen = app.screen
+        screen = await start_interview(pilot)
         editor = screen.query_one(AnswerEditor)
         editor.insert("因为点积的方差会随着维度变大，所以要除以根号 d_k 把它缩回来。")
         await pilot.press("ctrl+s")

@@ -10,12 +10,13 @@ from interviewer.config import Settings
 from interviewer.screens.drill import DrillScreen
 from interviewer.screens.home import HomeScreen
 from interviewer.screens.interview import InterviewScreen
+from interviewer.screens.summary import SummaryScreen
 from interviewer.services.engine import api as ea
 from interviewer.services.ui.facade import UiServices
 from interviewer.widgets.answer_editor import AnswerEditor
 from interviewer.widgets.grade_card import GradeCard
 from question_bank import load_bank
-from tests.functional.test_interview_pilot import home_ready, wait_for
+from tests.functional.pilot import home_ready, wait_for
 
 
 async def _answer_and_finish(pilot, screen: InterviewScreen) -> None:
@@ -52,7 +53,9 @@ async def test_timed_interview_on_serving_then_drill_on_agents(repo, sqlite_url)
         assert question.topic == "serving" and question.status == "authored"
         await _answer_and_finish(pilot, interview)
         timed_session = interview.session_id
-        await pilot.press("enter")
+        await pilot.press("enter")  # the end line's Enter: the session summary, then Esc to Home
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), timeout=20)
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), timeout=20)
 
         await pilot.press("d")

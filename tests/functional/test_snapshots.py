@@ -150,7 +150,7 @@ def test_review_transcript(snap_compare, seeded, size):
         await pilot.press("r")
         await settle(pilot)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)  # the transcript loads in a thread
 
     assert snap_compare(new_app(services), terminal_size=size, run_before=open_older)
 
@@ -165,6 +165,13 @@ def test_drill(snap_compare, seeded, size):
 def test_progress(snap_compare, seeded, size):
     services, _ = seeded
     assert snap_compare(new_app(services), terminal_size=size, run_before=visit("g"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_progress_mastery(snap_compare, seeded, size):
+    """The mastery tab: one text bar per topic, named as Home names it."""
+    services, _ = seeded
+    assert snap_compare(new_app(services), terminal_size=size, run_before=visit("g", "2"))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -185,7 +192,7 @@ def test_resume_prompt(snap_compare, repo, bank, sqlite_url, size):
     app = interview_app(repo, bank, sqlite_url, [])
 
     async def offered(pilot):
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmScreen")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "ResumeScreen")
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=offered)

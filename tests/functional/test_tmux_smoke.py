@@ -79,6 +79,7 @@ def test_installed_command_interview_under_tmux(tmux: Tmux, tmp_path: Path) -> N
         "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
         "INTERVIEWER_CONFIG_DIR": str(tmp_path / "config"),
         "INTERVIEWER_DATABASE_URL": f"sqlite:///{db_path}",
+        "INTERVIEWER_LANGUAGE": "en",  # the English interface (and feedback) this test reads
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
@@ -114,3 +115,80 @@ def test_installed_command_interview_under_tmux(tmux: Tmux, tmp_path: Path) -> N
         assert repo.unfinished_session("default") is not None  # quitting keeps it resumable
     finally:
         repo.close()
+
+
+@pytest.mark.tmux
+def test_installed_command_whole_timed_session_in_chinese_to_the_summary(tmux: Tmux, tmp_path: Path) -> None:
+    """INTERVIEWER_LANGUAGE=zh: a timed interview answered, ended (Ctrl+F), then the summary screen (Enter)
+    in Chinese with the question's opening words, its score and the time used against the budget; Review
+    opens from there and Esc comes back."""
+    import re
+
+    command = _installed_command()
+    db_path = tmp_path / "smoke.sqlite3"
+    env = {
+        "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
+        "INTERVIEWER_CONFIG_DIR": str(tmp_path / "config"),
+        "INTERVIEWER_DATABASE_URL": f"sqlite:///{db_path}",
+        "INTERVIEWER_LANGUAGE": "zh",
+        "INTERVIEWER_MAX_FOLLOW_UPS": "0",  # one answer, one grade: no follow-up to wait for
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    shell = f"env {assignments} {shlex.quote(str(command))}; echo EXITED $?; sleep 3"
+    tmux.run("new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", shell)
+
+    from question_bank import load_bank
+
+    first_topic = load_bank().topics[0].name  # Home lists the bank's topics once it has loaded
+    tmux.wait_for(first_topic, timeout=60)
+    tmux.keys("i")
+    clocks = re.compile(r"\d+:\d\d.*\d+:\d\d")  # the question and session countdowns
+    tmux.wait_for(lambda text: re.search(r"\b1/\d+\b", text) is not None and bool(clocks.search(text)))
+    tmux.keys(ANSWER, literal=True)
+    tmux.wait_for("decoding 时不用重复计算")
+    tmux.keys("C-s")
+    # Graded: the line under the grade card (a card with many key points pushes its score off the screen).
+    tmux.wait_for("Ctrl+S 或回车：下一题")
+    tmux.keys("C-f")  # end the interview here
+
+    from interviewer.db.repository import open_repository
+    from interviewer.history import SessionState
+
+    repo = open_repository(f"sqlite:///{db_path}")
+    try:
+        def finished() -> bool:
+            sessions = repo.list_sessions("default")
+            return bool(sessions) and sessions[0].state is SessionState.FINISHED
+
+        deadline = time.monotonic() + 30
+        while not finished() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert finished(), tmux.screen()
+        session = repo.list_sessions("default")[0]
+        main = [t for t in repo.turns_for_session(session.id) if t.parent_turn_id is None]
+        score = main[0].grades[-1].grade.score
+        assert main[0].answer == ANSWER and score is not None
+    finally:
+        repo.close()
+
+    tmux.keys("Enter")  # the summary, in Chinese: score line, the question's own words, time used / budget
+    used_of_budget = re.compile(r"用时：\d+:\d\d / \d+:\d\d")
+    opening = "".join(main[0].question_text.split())[:4]  # spaces aside: tmux pads wide characters
+
+    def on_summary(text: str) -> bool:
+        return ("会话得分" in text and opening in "".join(text.split()) and bool(used_of_budget.search(text))
+                and "新会话" in text)
+
+    screen = tmux.wait_for(on_summary)
+    assert f"{score:.1f}/10" in screen  # the session score of a one-question session is its score
+    tmux.keys("r")  # Review, on this session's transcript (its footer offers self-grading)
+    tmux.wait_for(lambda text: "自评" in text and f"{score:.1f}/10" in text and not on_summary(text))
+    tmux.keys("Escape")
+    tmux.wait_for(on_summary)  # back on the summary
+    tmux.keys("Escape")
+    tmux.wait_for(first_topic)  # Home
+    tmux.keys("C-q")
+    assert "EXITED 0" in tmux.wait_for("EXITED"), "the app did not exit cleanly"

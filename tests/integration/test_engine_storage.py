@@ -97,6 +97,35 @@ async def test_a_dropped_engine_resumes_from_the_database(db_url, bank):
     assert len([t for t in repository.turns_for_session(session_id) if t.submitted]) == 2
 
 
+async def test_each_answer_status_is_stored_and_survives_a_resume(db_url, bank):
+    """Skip, "I don't know", the time limit and a normal answer land in the turn's status column, and an
+    engine rebuilt from the database reads them back from there."""
+    clock = FakeClock()
+    engine, repository = engine_for(db_url, bank, clock)
+    config = SessionConfig(mode=SessionMode.TIMED, topics=("fine-tuning",), n_questions=5, per_question_s=60,
+                           seed=3, max_follow_ups=0, auto_advance=True)
+    session_id = await engine.start(config)
+    await engine.skip()
+    await engine.dont_know()
+    engine.save_draft("写到一半")
+    clock.advance(61)
+    await engine.tick()
+    await engine.submit(good_answer(engine.state.current.question))
+    await engine.close()
+
+    stored = [t for t in repository.turns_for_session(session_id) if t.parent_turn_id is None]
+    assert [t.status.value for t in stored] == [
+        "skipped", "dont_know", "auto_submitted", "answered", "pending"]
+    assert not stored[0].grades, "a skip records no grade"
+    assert stored[2].answer == "写到一半"
+
+    second, _ = engine_for(db_url, bank, clock)
+    await second.resume(session_id)
+    parts = [(t.status.value, t.grade is None) for t in second.state.turns[:4]]
+    assert parts == [("skipped", True), ("dont_know", False), ("auto_submitted", False), ("answered", False)]
+    await second.close()
+
+
 def test_ask_json_with_cli_runner(tmp_path: Path, bank):
     db = f"sqlite:///{tmp_path / 'ask.sqlite3'}"
     question = next(q for q in bank.by_topic("fine-tuning") if q.reference)

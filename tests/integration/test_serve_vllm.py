@@ -57,6 +57,7 @@ class Served:
 def _isolated_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEWER_")}
     env.update({"INTERVIEWER_DATA_DIR": str(home / "data"), "INTERVIEWER_CONFIG_DIR": str(home / "config"),
+                "INTERVIEWER_LANGUAGE": "en",  # the English messages the assertions read
                 "XDG_DATA_HOME": str(home / "xdg"), "XDG_CONFIG_HOME": str(home / "xdg-config"),
                 **SERVER_ENV})
     return env

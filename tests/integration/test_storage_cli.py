@@ -64,6 +64,8 @@ def test_weak_prints_weakest_topics_for_the_profile(db_url, bank_dir):
         ("attention", "注意力机制"),
     ]
     assert data["topics"][1]["n_questions"] == 2
+    # One graded answer in rlhf: `new`, no mastery number (issue 14); two in attention: rated.
+    assert [(t["status"], t["mastery"] is None) for t in data["topics"]] == [("new", True), ("rated", False)]
 
     table = runner.invoke(
         app, ["--db", db_url, "--profile", "alice", "weak", "-n", "1", "--bank", str(bank_dir)]
@@ -71,6 +73,7 @@ def test_weak_prints_weakest_topics_for_the_profile(db_url, bank_dir):
     assert (
         table.exit_code == 0 and "rlhf" in table.output and "attention" not in table.output.split("\n", 2)[2]
     )
+    assert " new " in table.output.splitlines()[2]
 
 
 def test_weak_reads_database_and_profile_from_the_environment(db_url, bank_dir, monkeypatch):

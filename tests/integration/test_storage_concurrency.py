@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import text
 
-from interviewer.db import make_engine, open_repository
+from interviewer.db import make_sql_engine, open_repository
 
 CHILD = r"""
 import sys, time
@@ -64,7 +64,7 @@ def test_two_processes_write_the_same_database(db_url, tmp_path):
     assert sorted(c.n_reviews for c in cards) == [30, 30, 30]  # every grade reached its card
     repo.close()
     if db_url.startswith("sqlite"):
-        engine = make_engine(db_url)
+        engine = make_sql_engine(db_url)
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         engine.dispose()

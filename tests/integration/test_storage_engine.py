@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from interviewer.db import DatabaseURLError, make_engine, open_repository
+from interviewer.db import DatabaseURLError, make_sql_engine, open_repository
 from interviewer.db.migrate import upgrade_to_head
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'db.sqlite3'}")  # parents are created
+    engine = make_sql_engine(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'db.sqlite3'}")  # parents are created
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
@@ -20,7 +20,7 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def test_foreign_keys_are_enforced(db_url):
-    engine = make_engine(db_url)
+    engine = make_sql_engine(db_url)
     upgrade_to_head(engine)
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(
@@ -33,13 +33,13 @@ def test_foreign_keys_are_enforced(db_url):
 
 
 def test_postgresql_urls_use_psycopg3():
-    assert make_engine("postgresql://me@db.example/interviewer").dialect.driver == "psycopg"
-    assert make_engine("postgresql+psycopg://me@db.example/x").dialect.driver == "psycopg"
+    assert make_sql_engine("postgresql://me@db.example/interviewer").dialect.driver == "psycopg"
+    assert make_sql_engine("postgresql+psycopg://me@db.example/x").dialect.driver == "psycopg"
 
 
 def test_bad_url_is_a_clear_error():
     with pytest.raises(DatabaseURLError, match="not a database URL"):
-        make_engine("definitely not a url")
+        make_sql_engine("definitely not a url")
 
 
 def test_default_database_lives_in_the_user_data_dir(isolated_user_dirs):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
-from interviewer.db import make_engine, open_repository, upgrade_to_head
+from interviewer.db import make_sql_engine, open_repository, upgrade_to_head
 from interviewer.db.migrate import current_revision, head_revision, upgrade_to
 from interviewer.history import SessionState
 
@@ -89,7 +90,7 @@ def _fill_first_schema(engine) -> None:
 
 
 def test_first_migration_with_data_upgrades_to_head_without_loss(db_url):
-    engine = make_engine(db_url)
+    engine = make_sql_engine(db_url)
     upgrade_to(engine, "0001")
     assert current_revision(engine) == "0001"
     _fill_first_schema(engine)
@@ -120,8 +121,74 @@ def test_first_migration_with_data_upgrades_to_head_without_loss(db_url):
 
 
 def test_upgrade_is_idempotent(db_url):
-    engine = make_engine(db_url)
+    engine = make_sql_engine(db_url)
     upgrade_to_head(engine)
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def _old_turn(connection, turn_id: str, *, parent: str | None = None, answer: str | None, spent: float | None,
+              ordinal: int, session: str = "s2") -> None:
+    _insert(connection, "turn", id=turn_id, session_id=session, parent_turn_id=parent,
+            question_id="q-status", question_text="什么是 KV cache?", prompt="追问" if parent else None,
+            answer=answer, draft=None, draft_saved_at=None,
+            submitted_at=T0 if answer is not None else None, time_spent_s=spent, ordinal=ordinal,
+            created_at=T0)
+
+
+def _old_grade(connection, grade_id: str, turn_id: str, *, grader: str, note: str | None,
+               score: float | None, minute: int = 0) -> None:
+    _insert(connection, "grade", id=grade_id, turn_id=turn_id, profile_id=1, question_id="q-status",
+            created_at=T0.replace(minute=minute), score=score,
+            verdict="ungraded" if score is None else "wrong",
+            covered="[]", missed="[]", factual_errors="[]", feedback="", grader=grader, confidence=0.5,
+            flags="[]", latency_ms=None, note=note, rating=None)
+
+
+def test_turn_status_migration_converts_how_old_code_encoded_it(db_url):
+    """Before 0003 a skip, "I don't know" and an auto-submit lived in grade notes and time used."""
+    engine = make_sql_engine(db_url)
+    upgrade_to(engine, "0002")
+    timed = {"version": 1, "config": {"mode": "timed", "per_question_s": 60.0, "n_questions": 6}, "plan": {}}
+    with engine.begin() as connection:
+        _insert(connection, "profile", id=1, name="alice", created_at=T0)
+        _insert(connection, "interview_session", id="s2", profile_id=1, mode="timed", state="finished",
+                settings=json.dumps(timed), started_at=T0, ended_at=T0)
+        _old_turn(connection, "skip", answer="", spent=3.0, ordinal=1)
+        _old_grade(connection, "g-skip", "skip", grader="engine", note="skipped", score=None)
+        _old_turn(connection, "idk", answer="不知道", spent=5.0, ordinal=2)
+        _old_grade(connection, "g-idk", "idk", grader="engine", note="dont_know", score=0.0)
+        _old_turn(connection, "late", answer="半句话", spent=60.0, ordinal=3)
+        _old_grade(connection, "g-late", "late", grader="offline-v2", note=None, score=2.0)
+        _old_turn(connection, "ok", answer="缓存 K 和 V", spent=20.0, ordinal=4)
+        _old_grade(connection, "g-ok", "ok", grader="offline-v2", note=None, score=6.0)
+        # A self grade given later does not decide the status; the first model grade does.
+        _old_grade(connection, "g-ok-self", "ok", grader="self", note="skipped", score=8.0, minute=5)
+        _old_turn(connection, "follow", parent="ok", answer="省重复计算", spent=60.0, ordinal=5)
+        _old_turn(connection, "open", answer=None, spent=None, ordinal=6)
+    upgrade_to_head(engine)
+    engine.dispose()
+
+    repo = open_repository(db_url)
+    statuses = {t.id: t.status.value for t in repo.turns_for_session("s2")}
+    repo.close()
+    assert statuses == {"skip": "skipped", "idk": "dont_know", "late": "auto_submitted", "ok": "answered",
+                        "follow": "answered", "open": "pending"}
+
+
+def test_turn_status_is_stored_and_a_pending_submit_is_refused(db_url):
+    from interviewer.db import StorageError
+    from interviewer.history import AnswerStatus
+
+    repo = open_repository(db_url)
+    session = repo.start_session("bob", "timed")
+    turn = repo.add_turn(session.id, "q1", "问题")
+    assert repo.get_turn(turn.id).status is AnswerStatus.PENDING
+    repo.submit_answer(turn.id, "不知道", 1.0, status=AnswerStatus.DONT_KNOW)
+    assert repo.get_turn(turn.id).status is AnswerStatus.DONT_KNOW
+    other = repo.add_turn(session.id, "q2", "问题二")
+    with pytest.raises(StorageError, match="pending"):
+        repo.submit_answer(other.id, "x", status=AnswerStatus.PENDING)
+    assert repo.get_turn(other.id).submitted_at is None
+    repo.close()

@@ -30,6 +30,7 @@ def _fill(repo) -> None:
                 note="n",
             ),
         )
+    repo.add_clarification(session.id, turn.id, "是指训练阶段还是推理阶段？", "训练阶段。")
     follow = repo.add_turn(session.id, "rlhf-ppo-d4e5f6", "问题 1", parent_turn_id=turn.id, prompt="追问")
     repo.save_draft(follow.id, "还没写完")
     repo.record_self_grade(turn.id, rating=4)
@@ -62,6 +63,10 @@ def test_export_import_round_trip(db_url, tmp_path):
     assert counts == {"profiles": 2, "sessions": 2, "turns": 4, "grades": 4, "reference_flags": 1}
     assert json.loads(export.read_text(encoding="utf-8"))["format"] == "interviewer-export"
 
+    alice = source.list_sessions("alice")[0].id
+    asked = [c for t in source.turns_for_session(alice) for c in t.clarifications]
+    assert [(c.question, c.reply) for c in asked] == [("是指训练阶段还是推理阶段？", "训练阶段。")]
+
     target = open_repository(db_url)
     added = target.import_json(export)
     assert added == {"profiles": 2, "sessions": 2, "turns": 4, "grades": 4, "reference_flags": 1}
@@ -71,6 +76,33 @@ def test_export_import_round_trip(db_url, tmp_path):
     assert set(again.values()) == {0}
     assert _snapshot(target) == _snapshot(source)
     source.close()
+    target.close()
+
+
+def test_an_export_from_before_turn_status_gets_the_status_derived(tmp_path):
+    """Files written before turns had a status column: a skip and "I don't know" were grade notes."""
+    source = open_repository(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    session = source.start_session("alice", "timed")
+    skipped = source.add_turn(session.id, "q1", "问题一")
+    source.submit_answer(skipped.id, "")
+    source.record_grade(skipped.id, Grade(score=None, verdict=Verdict.UNGRADED, grader="engine",
+                                          note="skipped"))
+    idk = source.add_turn(session.id, "q2", "问题二")
+    source.submit_answer(idk.id, "不知道")
+    source.record_grade(idk.id, Grade(score=0.0, verdict=Verdict.WRONG, grader="engine", note="dont_know"))
+    answered = source.add_turn(session.id, "q3", "问题三")
+    source.submit_answer(answered.id, "回答")
+    open_turn = source.add_turn(session.id, "q4", "问题四")
+    data = source.export_data()
+    for turn in data["turns"]:
+        del turn["status"]
+    source.close()
+
+    target = open_repository(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    target.import_data(data)
+    statuses = {t.id: t.status.value for t in target.turns_for_session(session.id)}
+    assert statuses == {skipped.id: "skipped", idk.id: "dont_know", answered.id: "answered",
+                        open_turn.id: "pending"}
     target.close()
 
 

@@ -39,7 +39,8 @@ def test_list_filters_by_topic() -> None:
 def test_list_unknown_topic_is_one_error_line() -> None:
     result = _run("list", "--topic", "nope", "--bank", str(GOOD))
     assert result.exit_code == 1
-    assert result.output.strip() == "error: unknown topic 'nope' (known: basics, peft)"
+    assert result.output.strip() == (
+        "error: unknown topic 'nope' (known: basics (大模型基础), peft (参数高效微调))")
 
 
 def test_show_prints_reference_and_key_points() -> None:
@@ -57,7 +58,8 @@ def test_show_prints_reference_and_key_points() -> None:
 def test_show_unknown_id_exits_1() -> None:
     result = _run("show", "basics-ffffffff", "--bank", str(GOOD))
     assert result.exit_code == 1
-    assert result.output.strip() == "error: no question with id 'basics-ffffffff'"
+    assert result.output.strip() == (
+        "error: no question with id 'basics-ffffffff' (`interviewer bank list` lists them)")
 
 
 def test_check_good_files_and_dirs() -> None:

@@ -28,5 +28,5 @@ def test_ask_output_is_stripped(capsys: pytest.CaptureFixture[str]) -> None:
     _print_human(result)
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
-    assert "feedback red evil" in out and "Covered: point red evil" in out and "reference red evil" in out
+    assert "feedback red evil" in out and "✓ point red evil" in out and "reference red evil" in out
     assert "Flags: injection_attempt" in out

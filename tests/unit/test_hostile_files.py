@@ -180,7 +180,7 @@ def test_markdown_export_escapes_bank_text_inside_details() -> None:
     from datetime import UTC, datetime
 
     from interviewer.domain import KeyPoint, Question, SourceRef
-    from interviewer.services.ui.models import ExchangeView, SessionListItem, TranscriptView, TurnView
+    from interviewer.services.ui.models import ExchangeView, ReviewedTurn, SessionListItem, TranscriptView
     from interviewer.services.ui.transcript_export import to_markdown
 
     question = Question(id="basics-aaaaaa01", topic="basics", text=f"问题{ESCAPES}<b>", difficulty=1,
@@ -189,7 +189,7 @@ def test_markdown_export_escapes_bank_text_inside_details() -> None:
                         key_points=(KeyPoint(id="k1", text=f"要点<img src=x>{ESCAPES}"),))
     session = SessionListItem(id="s1", mode="practice", started_at=datetime(2026, 1, 1, tzinfo=UTC),
                               finished=True, questions=1)
-    view = TranscriptView(session, (TurnView("t1", question, (ExchangeView("question", "q", "a"),)),))
+    view = TranscriptView(session, (ReviewedTurn("t1", question, (ExchangeView("question", "q", "a"),)),))
     markdown = to_markdown(view)
     assert not re.search(r"[\x1b\x07\x9b\x9d]", markdown)
     assert "<script>" not in markdown and markdown.count("</details>") == 1

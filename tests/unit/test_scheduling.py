@@ -109,6 +109,58 @@ def test_weak_topics_rank_low_scores_and_forgotten_cards_first():
     weakest = ranked[0]
     assert (weakest.n_questions, weakest.n_graded, weakest.due) == (2, 2, 2)
     assert weakest.recent_score == pytest.approx(2.5)
-    assert weakest.mastery == pytest.approx(0.5 * weakest.retrievability + 0.05 * weakest.recent_score)
+    snaps = [cards[3][1], cards[4][1]]
+    assert weakest.mastery == pytest.approx(sum(scheduling.card_mastery(c, now) for c in snaps) / 2)
+    # One answer says too little: topic b is ranked by what it has, but shows no mastery number.
+    assert (ranked[1].status, ranked[1].mastery, ranked[1].n_graded) == ("new", None, 1)
+    assert ranked[2].status == "rated" and ranked[2].mastery is not None
     assert [m.topic for m in rank_weak_topics(cards, topic_of.get, n=1, now=now)] == ["c"]
     assert rank_weak_topics(cards, {}, n=5, now=now) == []
+
+
+def _topic_after(scores_days: list[tuple[float, float]], now: datetime):
+    """Topic mastery of one question answered with (score, days before `now`) in order."""
+    card = None
+    for score, days in scores_days:
+        card = apply_review(card, review_for(score, now - timedelta(days=days)))
+    assert card is not None
+    return rank_weak_topics([("t-q1-aaaaaa", card)], {"t-q1-aaaaaa": "t"}, n=1, now=now)[0]
+
+
+@pytest.mark.parametrize("history", [
+    [(9.5, 40), (9.0, 30)],  # well known, long ago
+    [(9.5, 3), (9.0, 1)],  # well known, fresh
+    [(2.0, 10), (6.0, 5)],
+    [(5.0, 200), (5.0, 100)],  # half known, long forgotten: recall now is low, jumps to 1 after any review
+])
+def test_a_failed_answer_never_raises_mastery(history):
+    now = T0 + timedelta(days=300)
+    before = _topic_after(history, now)
+    after = _topic_after([*history, (0.0, 0)], now)
+    assert before.mastery is not None and after.mastery is not None
+    assert after.retrievability == pytest.approx(1.0)  # fsrs recall right after a review, failed or not
+    assert after.mastery <= before.mastery
+    assert after.mastery < 0.5
+
+
+def test_one_answer_is_new_whatever_the_score():
+    for score in (0.0, 10.0):
+        topic = _topic_after([(score, 0)], T0)
+        assert (topic.status, topic.mastery, topic.n_graded) == ("new", None, 1)
+    assert _topic_after([(8.0, 2), (8.0, 0)], T0).status == "rated"
+
+
+def test_mastery_is_monotonic_in_score():
+    scores = [x / 2 for x in range(21)]
+    masteries = [_topic_after([(7.0, 3), (score, 0)], T0).mastery for score in scores]
+    assert all(m is not None for m in masteries)
+    assert masteries == sorted(masteries)  # never falls as the score rises
+    assert masteries[0] < masteries[-1]
+    single = [scheduling.card_mastery(apply_review(None, review_for(score, T0)), T0) for score in scores]
+    assert single == sorted(single) and single[0] == 0.0
+
+
+def test_mastery_fades_when_not_practised():
+    fresh = _topic_after([(9.0, 2), (9.0, 1)], T0)
+    old = _topic_after([(9.0, 61), (9.0, 60)], T0)
+    assert fresh.mastery is not None and old.mastery is not None and old.mastery < fresh.mastery

@@ -85,8 +85,10 @@ _JUNK_FEEDBACK = {
 }
 
 
-def zero_grade(question: Question, language: Language, *, junk: bool) -> Grade:
-    """The grade of "I don't know" (junk=False) or an empty/junk answer (junk=True): 0, nothing covered."""
+def zero_grade(question: Question, language: Language, *, junk: bool, grader: str = ENGINE_GRADER) -> Grade:
+    """The grade of "I don't know" (junk=False) or an empty/junk answer (junk=True): 0, nothing covered.
+    `grader`: the session's grader, named on the grade (the rule is the engine's, the grader is who a
+    candidate sees grading the session; "engine" is no grader's name)."""
     flags = (GradeFlag.EMPTY_ANSWER.value,) if junk else ()
     feedback = (_JUNK_FEEDBACK if junk else _DONT_KNOW_FEEDBACK)[language]
     if not question.has_reference:
@@ -97,7 +99,7 @@ def zero_grade(question: Question, language: Language, *, junk: bool) -> Grade:
         covered=(),
         missed=tuple(kp.id for kp in question.key_points),
         feedback=feedback,
-        grader=ENGINE_GRADER,
+        grader=grader,
         confidence=1.0,
         flags=flags,
     )

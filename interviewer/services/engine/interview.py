@@ -175,7 +175,7 @@ class InterviewEngine:
         config, plan = stored_sessions.restore(record, self._bank.questions)
         questions = {q.id: q for q in self._bank.questions}
         stored = await self._rt.io(self._store.turns_for_session, session_id)
-        turns = rebuild_turns(stored, questions, config.per_question_s)
+        turns = rebuild_turns(stored, questions)
         self._reset()
         self._install(session_id, config, plan)
         for done in turns[:-1]:
@@ -327,6 +327,9 @@ class InterviewEngine:
                                                       template_clarification(request), ClarificationToken,
                                                       "clarifier", still_asked)
             still_asked(ClarificationAnswered(question=text, text=reply, source=source))
+            # Stored with the session so Review and exports show it beside the answer it came before.
+            await self._rt.io(self._store.add_clarification, self._s.session_or_raise(), part.turn_id, text,
+                              reply, asked_at=self._rt.clock.wall())
         finally:
             self._s.clarifying = False
         return True

@@ -46,6 +46,12 @@ class GradeOutcome:
     fell_back: str | None  # the reason when the offline grader stood in (or the judge said it fell back)
 
 
+def grader_name(grader: object) -> str:
+    """The name a grade carries (`offline-v2`, `llm:<model>`); `engine` only for a grader without one."""
+    name = getattr(grader, "name", None)
+    return name if isinstance(name, str) and name else ENGINE_GRADER
+
+
 async def grade_with_fallback(grader: GraderPort, fallback: GraderPort | None, question: Question,
                               answer: str, language: Language, timeout_s: float) -> GradeOutcome:
     """Grade with the primary grader; on any failure use the fallback (flagged `llm_fallback`)."""
@@ -54,7 +60,7 @@ async def grade_with_fallback(grader: GraderPort, fallback: GraderPort | None, q
     except Exception as err:  # any judge failure must leave the candidate with a grade
         reason = failure_reason(err)
         if fallback is None or fallback is grader:
-            return GradeOutcome(Grade(score=None, verdict=Verdict.UNGRADED, grader=ENGINE_GRADER,
+            return GradeOutcome(Grade(score=None, verdict=Verdict.UNGRADED, grader=grader_name(grader),
                                       note=f"grading failed: {reason}"), reason)
         grade = await _run_grader(fallback, question, answer, language)
         return GradeOutcome(mark_fallback(grade, reason), reason)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from interviewer.domain import Grade, Language, Question
-from interviewer.history import SessionMode
+from interviewer.history import AnswerStatus, SessionMode
 
 Persona = Literal["friendly", "standard", "strict"]
 SessionId = str
@@ -35,16 +35,6 @@ class Phase(StrEnum):
     GRADING = "grading"  # grading an answer
     BETWEEN = "between"  # a question is done (TurnCompleted); waiting for next_question()
     FINISHED = "finished"  # SessionFinished was sent
-
-
-class AnswerStatus(StrEnum):
-    """How a turn (main question or follow-up) ended."""
-
-    PENDING = "pending"
-    ANSWERED = "answered"
-    AUTO_SUBMITTED = "auto_submitted"  # the draft was submitted at the time limit
-    SKIPPED = "skipped"  # no grade; the card is not updated
-    DONT_KNOW = "dont_know"  # graded 0 (wrong), the card is updated as a lapse
 
 
 class SessionConfig(BaseModel):

@@ -12,7 +12,15 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from interviewer.domain import Grade, KeyPoint, Language, Question
-from interviewer.history import CardState, GradeRecord, SessionMode, SessionRecord, TopicMastery, TurnRecord
+from interviewer.history import (
+    AnswerStatus,
+    CardState,
+    GradeRecord,
+    SessionMode,
+    SessionRecord,
+    TopicMastery,
+    TurnRecord,
+)
 from interviewer.services.engine.api import Persona
 
 
@@ -54,7 +62,8 @@ class SessionStore(Protocol):
     def save_draft(self, turn_id: str, text: str, saved_at: datetime | None = None) -> bool: ...
 
     def submit_answer(self, turn_id: str, answer: str, time_spent_s: float | None = None,
-                      submitted_at: datetime | None = None) -> TurnRecord: ...
+                      submitted_at: datetime | None = None,
+                      status: AnswerStatus = AnswerStatus.ANSWERED) -> TurnRecord: ...
 
     def record_grade(self, turn_id: str, grade: Grade, created_at: datetime | None = None) -> GradeRecord:
         """Store a grade; on a main turn the storage also re-schedules the question's card from the turn's
@@ -62,6 +71,11 @@ class SessionStore(Protocol):
         ...
 
     def turns_for_session(self, session_id: str) -> list[TurnRecord]: ...
+
+    def add_clarification(self, session_id: str, turn_id: str, question: str, reply: str,
+                          asked_at: datetime | None = None) -> None:
+        """Keep a clarifying question of the candidate and the reply given, for transcripts and exports."""
+        ...
 
     def due_questions(self, profile: str, n: int, now: datetime | None = None) -> list[CardState]: ...
 

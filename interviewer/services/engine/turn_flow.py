@@ -34,7 +34,7 @@ from interviewer.services.engine.api import (
     TurnCompleted,
 )
 from interviewer.services.engine.grade_merge import guard, merge_follow_up, zero_grade
-from interviewer.services.engine.model_calls import grade_with_fallback
+from interviewer.services.engine.model_calls import grade_with_fallback, grader_name
 from interviewer.services.engine.models import FinishReason
 from interviewer.services.engine.ports import FollowUpGenerator, FollowUpRequest, GraderPort, SessionStore
 from interviewer.services.engine.progress import SessionProgress, follow_up_target
@@ -42,7 +42,7 @@ from interviewer.services.engine.replies import HeldEvents, ReplyRelay
 from interviewer.services.engine.runtime import SessionRuntime
 from interviewer.services.engine.selection import next_difficulty
 from interviewer.services.engine.template_replies import template_follow_up
-from interviewer.services.engine.turns import DONT_KNOW_NOTE, Part, Turn, skipped_grade
+from interviewer.services.engine.turns import Part, Turn
 
 AutoReason = Literal["question_time", "session_budget"]
 
@@ -87,12 +87,9 @@ class TurnFlow:
         await self._rt.draft_written()
         commit = asyncio.ensure_future(self._rt.io(self._store.submit_answer, part.turn_id, text,
                                                 time_spent_s=round(part.spent_s, 3),
-                                                submitted_at=self._rt.clock.wall()))
+                                                submitted_at=self._rt.clock.wall(), status=part.status))
         if status is AnswerStatus.SKIPPED or auto_reason is not None or not part.needs_grade:
             await commit
-        if status is AnswerStatus.SKIPPED:
-            await self._rt.io(self._store.record_grade, part.turn_id, skipped_grade(),
-                           created_at=self._rt.clock.wall())
         if auto_reason is not None:
             self._rt.emit(AutoSubmitted(turn_id=part.turn_id, reason=auto_reason, text=text))
         await self.advance(turn, commit)
@@ -132,10 +129,9 @@ class TurnFlow:
         fell_back: str | None = None
         try:
             if part.status is AnswerStatus.DONT_KNOW:
-                grade = zero_grade(question, self.s.language, junk=False)
-                grade = grade.model_copy(update={"note": DONT_KNOW_NOTE})
+                grade = zero_grade(question, self.s.language, junk=False, grader=grader_name(self.grader))
             elif is_junk(answer):
-                grade = zero_grade(question, self.s.language, junk=True)
+                grade = zero_grade(question, self.s.language, junk=True, grader=grader_name(self.grader))
             else:
                 # A follow-up answer is graded against the point it targets, not the whole question.
                 graded_as = question if part is turn.main or part.key_point_id is None else \

@@ -1,9 +1,8 @@
 """The engine's mutable record of one bank question (a turn) and its follow-ups, and how it is rebuilt
 from stored turns when a session resumes.
 
-How the engine encodes what storage has no column for (so a crashed session can be rebuilt from turns alone):
-- a skipped part: answer "" and a grade with verdict `ungraded`, grader `engine`, note `skipped`;
-- "I don't know": the zero grade from `grade_merge.zero_grade` (grader `engine`);
+How a session is rebuilt from stored turns alone (after a crash):
+- each part's status (skipped, "I don't know", auto-submitted, ...) is the turn's `status` column;
 - the turn's merged grade: recorded on the main turn after each follow-up, so the main turn's latest grade is
   the merged one (storage schedules the card from it) and its first grade is the main answer's own.
 """
@@ -13,18 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from interviewer.domain import ENGINE_GRADER, SELF_GRADER, Grade, Question, Verdict
+from interviewer.domain import SELF_GRADER, Grade, Question
 from interviewer.history import TurnRecord
 from interviewer.services.engine.api import AnswerStatus, FollowUpView, TurnView
 from interviewer.services.engine.ports import Exchange
-
-SKIPPED_NOTE = "skipped"
-DONT_KNOW_NOTE = "dont_know"
-
-
-def skipped_grade() -> Grade:
-    """What a skipped part records: no score, so storage does not review the card."""
-    return Grade(score=None, verdict=Verdict.UNGRADED, grader=ENGINE_GRADER, note=SKIPPED_NOTE)
 
 
 @dataclass
@@ -96,30 +87,21 @@ def _model_grades(record: TurnRecord) -> list[Grade]:
     return [g.grade for g in record.grades if g.grade.grader != SELF_GRADER]
 
 
-def _part_from(record: TurnRecord, *, prompt: str, source: str, limit_s: float | None) -> Part:
+def _part_from(record: TurnRecord, *, prompt: str, source: str) -> Part:
     grades = _model_grades(record)
     part = Part(turn_id=record.id, prompt=prompt, source=source, draft=record.draft or "",
                 spent_s=record.time_spent_s or 0.0)
     if record.submitted:
         part.answer = record.answer or ""
-        first = grades[0] if grades else None
-        part.grade = first
-        if first is not None and first.grader == ENGINE_GRADER and first.note == SKIPPED_NOTE:
-            part.status, part.grade = AnswerStatus.SKIPPED, None
-        elif first is not None and first.grader == ENGINE_GRADER and first.note == DONT_KNOW_NOTE:
-            part.status = AnswerStatus.DONT_KNOW
-        elif limit_s is not None and part.spent_s >= limit_s - 1e-6:
-            part.status = AnswerStatus.AUTO_SUBMITTED
-        else:
-            part.status = AnswerStatus.ANSWERED
+        part.status = record.status
+        part.grade = None if record.status is AnswerStatus.SKIPPED else (grades[0] if grades else None)
     elif record.draft_saved_at is not None:
         # Time typed before the crash: from when the part was asked to the last autosave.
         part.spent_s = max(0.0, (record.draft_saved_at - record.created_at).total_seconds())
     return part
 
 
-def rebuild_turns(records: Sequence[TurnRecord], questions: dict[str, Question],
-                  limit_s: float | None) -> list[Turn]:
+def rebuild_turns(records: Sequence[TurnRecord], questions: dict[str, Question]) -> list[Turn]:
     """Turns of a stored session, oldest first (follow-ups attached to their main turn)."""
     turns: list[Turn] = []
     by_id: dict[str, Turn] = {}
@@ -128,7 +110,7 @@ def rebuild_turns(records: Sequence[TurnRecord], questions: dict[str, Question],
             question = questions.get(record.question_id)
             if question is None:
                 continue  # a question removed from the bank since: it stays in history, not in the session
-            main = _part_from(record, prompt=question.text, source="bank", limit_s=limit_s)
+            main = _part_from(record, prompt=question.text, source="bank")
             turn = Turn(number=len(turns) + 1, question=question, main=main)
             model = _model_grades(record)
             if main.status is AnswerStatus.SKIPPED:
@@ -139,5 +121,5 @@ def rebuild_turns(records: Sequence[TurnRecord], questions: dict[str, Question],
             by_id[record.id] = turn
         elif record.parent_turn_id in by_id:
             turn = by_id[record.parent_turn_id]
-            turn.follow_ups.append(_part_from(record, prompt=record.prompt or "", source="llm", limit_s=None))
+            turn.follow_ups.append(_part_from(record, prompt=record.prompt or "", source="llm"))
     return turns

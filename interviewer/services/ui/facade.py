@@ -19,6 +19,7 @@ from interviewer.services.ui.models import (
     LlmStatus,
     ProgressView,
     SessionListItem,
+    SummaryView,
     TopicMasteryView,
     TopicView,
     TranscriptView,
@@ -26,6 +27,7 @@ from interviewer.services.ui.models import (
 
 if TYPE_CHECKING:
     from interviewer.services.engine.api import EngineAPI, ResumableSession
+    from interviewer.services.ui.ui_state import SessionForm
     from question_bank import Bank
 
 EngineFactory = Callable[[], "EngineAPI"]
@@ -145,25 +147,28 @@ class UiServices:
         except KeyError:
             return slug
 
+    def session_form(self) -> SessionForm | None:
+        """Home's form values last used by this profile (None: use the defaults)."""
+        from interviewer.services.ui.ui_state import load_session_form
+
+        return load_session_form(self.profile)
+
+    def remember_session_form(self, form: SessionForm) -> None:
+        """Keep the form values for the next launch; a state file that cannot be written is not an error
+        worth stopping a session for, so that is left silent."""
+        from interviewer.services.ui.ui_state import save_session_form
+
+        with contextlib.suppress(OSError):
+            save_session_form(self.profile, form)
+
     def due_count(self) -> int:
         return len(self.repository.due_questions(self.profile, 1000, now=self.now()))
 
     def resumable_sessions(self) -> Sequence[ResumableSession]:
-        """Unfinished sessions, newest first, as the engine reports them."""
-        from interviewer.services.engine.api import ResumableSession
-        from interviewer.services.ui.history import answered_main_turns, planned_questions
+        """The newest unfinished session the engine can resume (the same list the engine gives)."""
+        from interviewer.services.engine.stored_sessions import resumable_sessions
 
-        record = self.repository.unfinished_session(self.profile)
-        if record is None or "config" not in record.settings:  # only sessions the engine can resume
-            return []
-        turns = self.repository.turns_for_session(record.id)
-        return [ResumableSession(
-            session_id=record.id,
-            mode=record.mode,
-            started_at=record.started_at.isoformat(),
-            answered=answered_main_turns(turns),
-            n_questions=planned_questions(record, turns),
-        )]
+        return resumable_sessions(self.repository, self.profile, limit=1)
 
     # --- review --------------------------------------------------------------------------------------
 
@@ -183,6 +188,32 @@ class UiServices:
         cards = {c.question_id: c for c in repo.cards(self.profile)}
         flagged = {f.question_id for f in repo.flagged_references()}
         return build_transcript(record, turns, self._question_lookup, cards, flagged, self.topic_name)
+
+    def session_summary(self, session_id: str, drill_topics: int = 3) -> SummaryView:
+        """The end-of-session summary (call from a thread): scores, time, missed points, the next drill."""
+        from interviewer.services.ui.summary import build_summary
+
+        repo = self.repository
+        record = repo.get_session(session_id)
+        turns = repo.turns_for_session(record.id)
+        drill = self.weakest_topics(drill_topics)
+        return build_summary(record, turns, self._question_lookup, self.topic_name, drill)
+
+    def delete_session(self, session_id: str) -> dict[str, int]:
+        """Delete a session with its answers and grades; spaced repetition is replayed without them."""
+        return dict(self.repository.delete_session(session_id))
+
+    def discard_session(self, session_id: str) -> str:
+        """End an unfinished session without resuming it: `deleted` when nothing in it was answered,
+        else `abandoned` (its answers and grades stay in Review, where it can be deleted)."""
+        from interviewer.services.ui.history import answered_main_turns
+
+        repo = self.repository
+        if answered_main_turns(repo.turns_for_session(session_id)) == 0:
+            repo.delete_session(session_id)
+            return "deleted"
+        repo.abandon_session(session_id)
+        return "abandoned"
 
     def find_session(self, prefix: str) -> str:
         """A full session id from an id or a unique prefix of one (as printed by the review list)."""
@@ -212,7 +243,8 @@ class UiServices:
         bank = self.bank
         ranked = self.repository.weakest_topics(self.profile, n, _topic_lookup(bank), now=self.now())
         seen = {m.topic for m in ranked}
-        views = [TopicMasteryView(m.topic, self.topic_name(m.topic), m.mastery, m.due) for m in ranked]
+        views = [TopicMasteryView(m.topic, self.topic_name(m.topic), m.mastery, m.due, m.n_graded)
+                 for m in ranked]
         views += [TopicMasteryView(t.slug, t.name, None, 0) for t in bank.topics if t.slug not in seen]
         return views[:n]
 

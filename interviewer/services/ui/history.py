@@ -6,13 +6,18 @@ Pure functions: no SQL, no Textual. `ui_facade` feeds them what the repository r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from statistics import mean
-from typing import Any
 
-from interviewer.domain import ENGINE_GRADER, SELF_GRADER, Grade, Question, SourceRef
-from interviewer.history import CardState, SessionRecord, SessionState, TurnRecord
-from interviewer.services.engine.turns import DONT_KNOW_NOTE, SKIPPED_NOTE
-from interviewer.services.ui.models import ExchangeView, SessionListItem, TranscriptView, TurnView
+from interviewer.domain import SELF_GRADER, Grade, Question, SourceRef
+from interviewer.history import AnswerStatus, CardState, SessionRecord, SessionState, TurnRecord
+from interviewer.services.engine.stored_sessions import stored_settings
+from interviewer.services.ui.models import (
+    ClarificationView,
+    ExchangeView,
+    ReviewedTurn,
+    SessionListItem,
+    TranscriptView,
+)
+from interviewer.services.ui.session_score import SessionScore, TurnScore, session_score
 
 
 def main_turns(turns: Sequence[TurnRecord]) -> list[TurnRecord]:
@@ -25,11 +30,14 @@ def answered_main_turns(turns: Sequence[TurnRecord]) -> int:
 
 def planned_questions(record: SessionRecord, turns: Sequence[TurnRecord]) -> int:
     """Questions planned for the session, from its stored config (falls back to the turns asked)."""
-    settings: Mapping[str, Any] = record.settings
-    config: Mapping[str, Any] = settings["config"] if isinstance(settings.get("config"), dict) else settings
-    ids = config.get("question_ids") or ()
-    planned = len(ids) or int(config.get("n_questions") or 0)
-    return planned or len(main_turns(turns))
+    settings = stored_settings(record)
+    return settings.planned_questions if settings else len(main_turns(turns))
+
+
+def session_topics(record: SessionRecord) -> tuple[str, ...]:
+    """The topic slugs a session was started with (none when it drew from all topics)."""
+    settings = stored_settings(record)
+    return tuple(dict.fromkeys(settings.config.topics)) if settings else ()
 
 
 def model_grade(turn: TurnRecord) -> Grade | None:
@@ -51,19 +59,26 @@ def effective_score(turn: TurnRecord) -> float | None:
 def session_item(record: SessionRecord, turns: Sequence[TurnRecord],
                  topic_name: Callable[[str], str] = str) -> SessionListItem:
     mains = main_turns(turns)
-    scores = [s for s in (effective_score(t) for t in mains) if s is not None]
-    config = record.settings.get("config")
-    source = config if isinstance(config, dict) else record.settings
-    topics = tuple(dict.fromkeys(source.get("topics") or ()))
+    topics = session_topics(record)
     return SessionListItem(
         id=record.id,
         mode=record.mode.value,
         started_at=record.started_at,
         finished=record.state is SessionState.FINISHED,
         questions=len(mains),
-        avg_score=mean(scores) if scores else None,
+        score=score_of_turns(mains),
         topics=tuple(topic_name(t) for t in topics),
     )
+
+
+def score_of_turns(turns: Sequence[TurnRecord]) -> SessionScore:
+    """The session score of stored turns: model grades count, self-grades beside, skips apart."""
+    def one(turn: TurnRecord) -> TurnScore:
+        model, own = model_grade(turn), self_grade(turn)
+        return TurnScore(model=model.score if model else None, own=own.score if own else None,
+                         skipped=turn.status == AnswerStatus.SKIPPED)
+
+    return session_score(one(t) for t in main_turns(turns))
 
 
 def snapshot_question(turn: TurnRecord) -> Question:
@@ -74,17 +89,6 @@ def snapshot_question(turn: TurnRecord) -> Question:
     )
 
 
-def _status(turn: TurnRecord) -> str:
-    grade = model_grade(turn)
-    if turn.answer is None:
-        return "pending"
-    if grade is not None and grade.grader == ENGINE_GRADER and grade.note in (SKIPPED_NOTE, DONT_KNOW_NOTE):
-        return "skipped" if grade.note == SKIPPED_NOTE else "dont_know"
-    if grade is None and not turn.answer.strip():
-        return "skipped"
-    return "answered"
-
-
 def build_transcript(
     record: SessionRecord,
     turns: Sequence[TurnRecord],
@@ -93,7 +97,7 @@ def build_transcript(
     flagged: set[str],
     topic_name: Callable[[str], str] = str,
 ) -> TranscriptView:
-    """Main questions in order, each with its follow-ups, grades, self-grade and card due date."""
+    """Main questions in order, each with its follow-ups, clarifications, grades, self-grade and due date."""
     children: dict[str, list[TurnRecord]] = {}
     for turn in turns:
         if turn.parent_turn_id is not None:
@@ -104,20 +108,24 @@ def build_transcript(
         if question.id != turn.question_id:
             # Merged into another question since: show what was asked, grade against the kept reference.
             question = question.model_copy(update={"text": turn.question_text})
-        exchanges = [ExchangeView("question", turn.question_text, turn.answer or "", _status(turn),
-                                  model_grade(turn))]
+        exchanges = [ExchangeView("question", turn.question_text, turn.answer or "", turn.status,
+                                  model_grade(turn), _clarifications(turn))]
         for child in sorted(children.get(turn.id, []), key=lambda t: t.ordinal):
             prompt = child.prompt or child.question_text
-            exchanges.append(ExchangeView("follow_up", prompt, child.answer or "", _status(child),
-                                          model_grade(child)))
+            exchanges.append(ExchangeView("follow_up", prompt, child.answer or "", child.status,
+                                          model_grade(child), _clarifications(child)))
         own = self_grade(turn)
         card = cards.get(turn.question_id)
-        views.append(TurnView(
+        views.append(ReviewedTurn(
             turn_id=turn.id, question=question, exchanges=tuple(exchanges), grade=model_grade(turn),
             self_grade=own.score if own else None, due=card.due if card else None,
-            flagged=turn.question_id in flagged,
+            flagged=turn.question_id in flagged, topic_name=topic_name(question.topic),
         ))
     return TranscriptView(session_item(record, turns, topic_name), tuple(views))
+
+
+def _clarifications(turn: TurnRecord) -> tuple[ClarificationView, ...]:
+    return tuple(ClarificationView(c.question, c.reply) for c in turn.clarifications)
 
 
 def resolve_session_id(prefix: str, ids: Sequence[str]) -> str:
@@ -135,12 +143,12 @@ def resolve_session_id(prefix: str, ids: Sequence[str]) -> str:
 def score_trend(
     per_session: Sequence[tuple[SessionRecord, Sequence[TurnRecord]]],
 ) -> tuple[tuple[str, float], ...]:
-    """(label, mean effective score) per session with at least one score, oldest first."""
+    """(label, session score) per session with a score, oldest first: the number the Review list shows."""
     points = []
     for record, turns in per_session:
-        scores = [s for s in (effective_score(t) for t in main_turns(turns)) if s is not None]
-        if scores:
-            points.append((f"{record.started_at:%m-%d %H:%M}", round(mean(scores), 2)))
+        score = score_of_turns(turns).mean
+        if score is not None:
+            points.append((f"{record.started_at:%m-%d %H:%M}", round(score, 2)))
     return tuple(points)
 
 

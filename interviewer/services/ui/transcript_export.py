@@ -12,13 +12,15 @@ import json
 from typing import Any
 
 from interviewer.domain import Grade
-from interviewer.services.ui.models import ExchangeView, TranscriptView, TurnView
+from interviewer.grading.feedback import without_point_lists
+from interviewer.i18n import N_
+from interviewer.services.ui.models import ExchangeView, ReviewedTurn, TranscriptView
 from interviewer.terminal_text import html_text
 from interviewer.terminal_text import strip_controls as clean
 
 FORMATS = ("md", "json")
-STATUS_WORDS = {"dont_know": "I don't know", "auto_submitted": "time ran out", "skipped": "skipped",
-                "pending": "not answered"}
+STATUS_WORDS = {"dont_know": N_("I don't know"), "auto_submitted": N_("time ran out"),
+                "skipped": N_("skipped"), "pending": N_("not answered")}  # N_: Review shows them translated
 def export_transcript(view: TranscriptView, fmt: str) -> str:
     """`md` or `json`; ValueError for any other format."""
     if fmt == "md":
@@ -51,15 +53,18 @@ def _exchange_dict(exchange: ExchangeView) -> dict[str, Any]:
         "answer": clean(exchange.answer),
         "status": exchange.status,
         "grade": _grade_dict(exchange.grade),
+        "clarifications": [{"question": clean(c.question), "reply": clean(c.reply)}
+                           for c in exchange.clarifications],
     }
 
 
-def _turn_dict(turn: TurnView) -> dict[str, Any]:
+def _turn_dict(turn: ReviewedTurn) -> dict[str, Any]:
     question = turn.question
     return {
         "turn_id": turn.turn_id,
         "question_id": question.id,
         "topic": question.topic,
+        "topic_name": turn.topic_label,
         "question": clean(question.text),
         "reference": clean(question.reference) if question.reference is not None else None,
         "key_points": [{"id": kp.id, "text": clean(kp.text)} for kp in question.key_points],
@@ -80,7 +85,8 @@ def to_dict(view: TranscriptView) -> dict[str, Any]:
             "started_at": session.started_at.isoformat(),
             "finished": session.finished,
             "questions": session.questions,
-            "mean_score": session.avg_score,
+            "mean_score": session.score.as_dict()["mean"],
+            "score": session.score.as_dict(),
         },
         "turns": [_turn_dict(t) for t in view.turns],
     }
@@ -96,7 +102,7 @@ def quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
 
 
-def _grade_lines(turn: TurnView) -> list[str]:
+def _grade_lines(turn: ReviewedTurn) -> list[str]:
     grade = turn.grade
     if grade is None:
         return ["**Grade:** not graded"]
@@ -105,18 +111,22 @@ def _grade_lines(turn: TurnView) -> list[str]:
     lines = [f"**Grade:** {score} ({grade.verdict.value}, by `{grade.grader}`)", ""]
     lines += [f"- [x] {html_text(by_id.get(k, k))}" for k in grade.covered]
     lines += [f"- [ ] {html_text(by_id.get(k, k))}" for k in grade.missed]
-    if grade.feedback:
-        lines += ["", "Feedback:", "", quote(grade.feedback)]
+    feedback = without_point_lists(grade.feedback)  # the checkboxes above are the one list of points
+    if feedback:
+        lines += ["", "Feedback:", "", quote(feedback)]
     return lines
 
 
-def _turn_markdown(number: int, turn: TurnView) -> list[str]:
+def _turn_markdown(number: int, turn: ReviewedTurn) -> list[str]:
     question = turn.question
-    lines = [f"## Q{number}. {html_text(question.topic)} ({html_text(question.id)})", "",
+    lines = [f"## Q{number}. {html_text(turn.topic_label)} ({html_text(question.id)})", "",
              html_text(question.text).strip(), ""]
     for exchange in turn.exchanges:
         if exchange.kind == "follow_up":
             lines += ["**Interviewer (follow-up):**", "", quote(exchange.prompt), ""]
+        for clarification in exchange.clarifications:  # asked before answering
+            lines += ["**You (clarifying question):**", "", quote(clarification.question), "",
+                      "**Interviewer (clarification):**", "", quote(clarification.reply), ""]
         words = STATUS_WORDS.get(exchange.status, exchange.status)
         label = "**Your answer:**" if exchange.status == "answered" else f"**Your answer ({words}):**"
         lines += [label, "", quote(exchange.answer), ""]
@@ -133,13 +143,12 @@ def _turn_markdown(number: int, turn: TurnView) -> list[str]:
 
 def to_markdown(view: TranscriptView) -> str:
     session = view.session
-    mean = "–" if session.avg_score is None else f"{session.avg_score:.1f}/10"
     lines = [
         f"# Interview {session.id}",
         "",
         f"- mode: {session.mode}",
         f"- started: {session.started_at:%Y-%m-%d %H:%M} UTC",
-        f"- questions: {session.questions}, mean score: {mean}",
+        f"- questions: {session.questions}, session score: {session.score.describe()}",
         "",
     ]
     for number, turn in enumerate(view.turns, 1):
