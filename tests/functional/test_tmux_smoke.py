@@ -119,9 +119,9 @@ def test_installed_command_interview_under_tmux(tmux: Tmux, tmp_path: Path) -> N
 
 @pytest.mark.tmux
 def test_installed_command_whole_timed_session_in_chinese_to_the_summary(tmux: Tmux, tmp_path: Path) -> None:
-    """INTERVIEWER_LANGUAGE=zh: a timed interview answered, ended (Ctrl+F), then the summary screen (Enter)
-    in Chinese with the question's opening words, its score and the time used against the budget; Review
-    opens from there and Esc comes back."""
+    """INTERVIEWER_LANGUAGE=zh: a timed interview of three questions answered to its end, then the summary
+    screen (Enter) in Chinese with the first question's opening words, the session score and the time used
+    against the budget; Review opens from there and Esc comes back."""
     import re
 
     command = _installed_command()
@@ -146,13 +146,18 @@ def test_installed_command_whole_timed_session_in_chinese_to_the_summary(tmux: T
     tmux.wait_for(first_topic, timeout=60)
     tmux.keys("i")
     clocks = re.compile(r"\d+:\d\d.*\d+:\d\d")  # the question and session countdowns
-    tmux.wait_for(lambda text: re.search(r"\b1/\d+\b", text) is not None and bool(clocks.search(text)))
-    tmux.keys(ANSWER, literal=True)
-    tmux.wait_for("decoding 时不用重复计算")
-    tmux.keys("C-s")
-    # Graded: the line under the grade card (a card with many key points pushes its score off the screen).
-    tmux.wait_for("Ctrl+S 或回车：下一题")
-    tmux.keys("C-f")  # end the interview here
+    marker = "decoding 时不用重复计算"
+    for number in (1, 2, 3):  # the default three questions, answered one by one to the end
+        tmux.wait_for(lambda text, n=number: f"第 {n}/3 题" in text and bool(clocks.search(text)))
+        typed_before = tmux.screen().count(marker)
+        tmux.keys(ANSWER, literal=True)
+        tmux.wait_for(lambda text, seen=typed_before: text.count(marker) > seen)
+        tmux.keys("C-s")
+        if number < 3:
+            # Graded: the status line says so (a card with many key points pushes its score off the screen).
+            tmux.wait_for(f"第 {number} 题完成")
+            tmux.keys("Enter")  # the next question
+    tmux.wait_for("会话结束")  # the last grade ends the session by itself
 
     from interviewer.db.repository import open_repository
     from interviewer.history import SessionState
@@ -169,8 +174,9 @@ def test_installed_command_whole_timed_session_in_chinese_to_the_summary(tmux: T
         assert finished(), tmux.screen()
         session = repo.list_sessions("default")[0]
         main = [t for t in repo.turns_for_session(session.id) if t.parent_turn_id is None]
-        score = main[0].grades[-1].grade.score
-        assert main[0].answer == ANSWER and score is not None
+        scores = [t.grades[-1].grade.score for t in main]
+        assert len(main) == 3 and all(t.answer == ANSWER for t in main) and None not in scores
+        score = sum(scores) / len(scores)  # the session score: the mean of the model grades
     finally:
         repo.close()
 
@@ -183,7 +189,7 @@ def test_installed_command_whole_timed_session_in_chinese_to_the_summary(tmux: T
                 and "新会话" in text)
 
     screen = tmux.wait_for(on_summary)
-    assert f"{score:.1f}/10" in screen  # the session score of a one-question session is its score
+    assert f"{score:.1f}/10" in screen and "3 道题中已评分 3 道" in screen
     tmux.keys("r")  # Review, on this session's transcript (its footer offers self-grading)
     tmux.wait_for(lambda text: "自评" in text and f"{score:.1f}/10" in text and not on_summary(text))
     tmux.keys("Escape")
