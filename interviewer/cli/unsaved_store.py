@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from interviewer.db.repository import Repository
 from interviewer.domain import Grade
 from interviewer.history import (
     AnswerStatus,
@@ -29,7 +30,7 @@ from interviewer.history import (
 class UnsavedStore:
     """The `SessionStore` port over `reads` (a repository) with every write kept in memory."""
 
-    def __init__(self, reads: Any) -> None:
+    def __init__(self, reads: Repository) -> None:
         self._reads = reads
         self._ids = itertools.count(1)
         self._sessions: dict[str, SessionRecord] = {}
